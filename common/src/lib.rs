@@ -1,0 +1,1 @@
+//! Shared library for `setkey`, `racoon` and `racoonctl`.
