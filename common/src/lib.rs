@@ -1,1 +1,5 @@
 //! Shared library for `setkey`, `racoon` and `racoonctl`.
+
+pub mod addr;
+pub mod alg;
+pub mod version;

@@ -1,0 +1,1 @@
+//! Addresses, prefixes and ports as setkey reads and prints them.

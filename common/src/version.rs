@@ -1,0 +1,1 @@
+//! Version strings printed by `-V`.
