@@ -1,0 +1,262 @@
+# shellcheck shell=bash
+# The kernel lab's scenario library. A scenario is a bash script that the runner
+# (tests/lab/run) executes with this file sourced, `set -euo pipefail` on, and:
+#   LAB_ROOT   the repository's top directory (built binaries are under target/)
+#   LAB_RUN    a scratch directory private to this scenario (per-host dirs live here)
+#   LAB_NAME   the scenario's name
+# A scenario passes when it exits 0. `fail` (or any failing command) ends it; the
+# EXIT trap then prints every host's kernel state and logs before tearing down.
+#
+# Hosts are network namespaces named "$LAB_NS_PREFIX<name>", so a run directly on a
+# capable host cannot collide with the machine's own namespaces.
+
+LAB_NS_PREFIX=${LAB_NS_PREFIX:-lab-}
+LAB_HOSTS=()
+LAB_PIDS=()
+LAB_BIN=${LAB_BIN:-$LAB_ROOT/target/debug}
+
+# ---------------------------------------------------------------- output
+
+log() { printf '[%s] %s\n' "$LAB_NAME" "$*"; }
+
+fail() {
+	printf '[%s] FAIL: %s\n' "$LAB_NAME" "$*" >&2
+	exit 1
+}
+
+expect_eq() { # DESC GOT WANT
+	if [[ "$2" != "$3" ]]; then
+		fail "$1: expected:
+$3
+---- got:
+$2
+---- diff (expected vs got):
+$(diff <(printf '%s\n' "$3") <(printf '%s\n' "$2") || true)"
+	fi
+	log "ok: $1"
+}
+
+expect_contains() { # DESC HAYSTACK NEEDLE
+	[[ "$2" == *"$3"* ]] || fail "$1: '$3' not found in:
+$2"
+	log "ok: $1"
+}
+
+expect_not_contains() { # DESC HAYSTACK NEEDLE
+	[[ "$2" != *"$3"* ]] || fail "$1: '$3' unexpectedly found in:
+$2"
+	log "ok: $1"
+}
+
+# wait_for DESC SECONDS CMD...: poll CMD every 0.2 s until it succeeds.
+wait_for() {
+	local desc=$1 secs=$2
+	shift 2
+	local deadline=$((SECONDS + secs))
+	until "$@" >/dev/null 2>&1; do
+		((SECONDS < deadline)) || fail "timed out after ${secs}s waiting for: $desc"
+		sleep 0.2
+	done
+}
+
+# ---------------------------------------------------------------- hosts
+
+ns() { printf '%s%s' "$LAB_NS_PREFIX" "$1"; }
+
+# hostdir HOST: the host's private directory, with etc/ run/ log/ below it.
+hostdir() { printf '%s/%s' "$LAB_RUN" "$1"; }
+
+# on HOST CMD...: run CMD inside HOST's network namespace.
+on() {
+	local h=$1
+	shift
+	ip netns exec "$(ns "$h")" "$@"
+}
+
+host() { # NAME
+	local h=$1
+	ip netns add "$(ns "$h")"
+	LAB_HOSTS+=("$h")
+	on "$h" ip link set lo up
+	mkdir -p "$(hostdir "$h")"/{etc,run,log}
+	# Keep hosts quiet and deterministic: no IPv6 autoconf chatter, no DAD delay.
+	on "$h" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0 \
+		net.ipv6.conf.all.autoconf=0 net.ipv6.conf.default.autoconf=0 || true
+}
+
+has_host() { [[ " ${LAB_HOSTS[*]} " == *" $1 "* ]]; }
+
+# link A ADDR_A B ADDR_B: a veth pair between hosts A and B. In A the interface is
+# called "to-B" and in B "to-A" (truncated to the kernel's 15 characters), so
+# scenarios can name interfaces without counting. ADDR is CIDR, or "-" for none.
+# IPv6 CIDRs work too; pass several addresses separated by commas.
+link() {
+	local a=$1 aaddr=$2 b=$3 baddr=$4
+	local ia ib tmp_a tmp_b
+	ia=$(ifname "$b")
+	ib=$(ifname "$a")
+	tmp_a=lv$RANDOM$RANDOM
+	tmp_b=lv$RANDOM$RANDOM
+	ip link add "${tmp_a:0:15}" type veth peer name "${tmp_b:0:15}"
+	ip link set "${tmp_a:0:15}" netns "$(ns "$a")"
+	ip link set "${tmp_b:0:15}" netns "$(ns "$b")"
+	on "$a" ip link set "${tmp_a:0:15}" name "$ia"
+	on "$b" ip link set "${tmp_b:0:15}" name "$ib"
+	addrs "$a" "$ia" "$aaddr"
+	addrs "$b" "$ib" "$baddr"
+	on "$a" ip link set "$ia" up
+	on "$b" ip link set "$ib" up
+}
+
+ifname() { local n="to-$1"; printf '%s' "${n:0:15}"; }
+
+addrs() { # HOST IFACE CIDR[,CIDR...]
+	local h=$1 i=$2 list=$3 a
+	[[ "$list" == "-" ]] && return 0
+	IFS=, read -ra _addrs <<<"$list"
+	for a in "${_addrs[@]}"; do
+		on "$h" ip addr add "$a" dev "$i" nodad 2>/dev/null || on "$h" ip addr add "$a" dev "$i"
+	done
+}
+
+route() { # HOST DEST VIA
+	on "$1" ip route add "$2" via "$3"
+}
+
+forwarding() { # HOST: make HOST a router
+	on "$1" sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+}
+
+# lan GW GW_CIDR HOST HOST_CIDR: HOST sits on a LAN behind gateway GW, with its
+# default route through GW. GW forwards.
+lan() {
+	local gw=$1 gwaddr=$2 h=$3 haddr=$4
+	has_host "$h" || host "$h"
+	link "$gw" "$gwaddr" "$h" "$haddr"
+	forwarding "$gw"
+	on "$h" ip route add default via "${gwaddr%/*}"
+}
+
+# nat ROUTER PEER: masquerade everything ROUTER forwards out of its link to PEER
+# (source NAT, as a home router does), for the NAT traversal scenarios.
+nat() {
+	local r=$1 peer=$2
+	forwarding "$r"
+	on "$r" nft -f - <<EOF
+table ip lab_nat {
+	chain postrouting {
+		type nat hook postrouting priority srcnat; policy accept;
+		oifname "$(ifname "$peer")" masquerade
+	}
+}
+EOF
+}
+
+# Two hosts on one link: left 10.0.0.1/24 and right 10.0.0.2/24.
+topo_pair() {
+	host left
+	host right
+	link left 10.0.0.1/24 right 10.0.0.2/24
+}
+
+# The KAME HOWTO's site-to-site layout: gateways gw1 (192.168.1.100) and gw2
+# (192.168.2.100) joined through router "inet" (192.168.1.1 / 192.168.2.1), with
+# lan1 (172.16.1.10) behind gw1 (172.16.1.1) and lan2 (172.16.2.10) behind gw2
+# (172.16.2.1). inet knows no route to the 172.16 LANs, as on the Internet, so
+# LAN-to-LAN traffic gets through only inside a tunnel.
+topo_kame_gateways() {
+	host inet
+	host gw1
+	host gw2
+	link gw1 192.168.1.100/24 inet 192.168.1.1/24
+	link gw2 192.168.2.100/24 inet 192.168.2.1/24
+	forwarding inet
+	on gw1 ip route add default via 192.168.1.1
+	on gw2 ip route add default via 192.168.2.1
+	lan gw1 172.16.1.1/24 lan1 172.16.1.10/24
+	lan gw2 172.16.2.1/24 lan2 172.16.2.10/24
+}
+
+# ---------------------------------------------------------------- processes
+
+# spawn HOST NAME CMD...: run CMD in HOST in the background, output to
+# $(hostdir HOST)/log/NAME.log; it is killed when the scenario ends.
+spawn() {
+	local h=$1 name=$2
+	shift 2
+	on "$h" "$@" >"$(hostdir "$h")/log/$name.log" 2>&1 &
+	LAB_PIDS+=($!)
+}
+
+# ---------------------------------------------------------------- packets
+
+# xfrm_packets HOST SPI: packets counted by the kernel on the SA with this SPI
+# (from `ip -s xfrm state`'s "lifetime current" block).
+xfrm_packets() {
+	local h=$1 spi=$2
+	on "$h" ip -s xfrm state | awk -v spi="$(printf '0x%08x' "$spi")" '
+		$1 == "proto" && $3 == "spi" { sub(/\(.*/, "", $4); cur = ($4 == spi) }
+		cur && /lifetime current:/ { getline; gsub(/\(packets\)/, "", $2); print $2; exit }'
+}
+
+# capture HOST IFACE NAME FILTER: start tcpdump; capture_text NAME stops it and
+# prints what it saw.
+capture() {
+	local h=$1 i=$2 name=$3
+	shift 3
+	local pcap
+	pcap="$(hostdir "$h")/log/$name.pcap"
+	on "$h" tcpdump -U -n -i "$i" -w "$pcap" "$@" >"$(hostdir "$h")/log/$name.tcpdump" 2>&1 &
+	LAB_PIDS+=($!)
+	eval "LAB_CAP_${name//-/_}_PID=$!"
+	eval "LAB_CAP_${name//-/_}_FILE=$pcap"
+	eval "LAB_CAP_${name//-/_}_LOG=$(hostdir "$h")/log/$name.tcpdump"
+	# tcpdump says "listening on" once the socket is bound.
+	wait_for "tcpdump on $h/$i" 10 grep -q "listening on" "$(hostdir "$h")/log/$name.tcpdump"
+}
+
+capture_text() { # NAME
+	local name=${1//-/_} pid file
+	eval "pid=\$LAB_CAP_${name}_PID file=\$LAB_CAP_${name}_FILE"
+	sleep 0.3
+	kill -INT "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+	tcpdump -n -r "$file" 2>/dev/null
+}
+
+# ---------------------------------------------------------------- teardown
+
+lab_dump_state() {
+	local h
+	for h in "${LAB_HOSTS[@]}"; do
+		echo "======== host $h: ip -s xfrm state"
+		on "$h" ip -s xfrm state 2>&1 || true
+		echo "======== host $h: ip -s xfrm policy"
+		on "$h" ip -s xfrm policy 2>&1 || true
+		echo "======== host $h: ip addr / ip route"
+		on "$h" ip -brief addr 2>&1 || true
+		on "$h" ip route 2>&1 || true
+		local f
+		for f in "$(hostdir "$h")"/log/*; do
+			[[ -f "$f" && "$f" != *.pcap ]] || continue
+			echo "======== host $h: ${f##*/}"
+			tail -n 200 "$f"
+		done
+	done
+}
+
+lab_teardown() {
+	local rc=$?
+	set +e
+	if ((rc != 0)); then
+		echo "-------- scenario $LAB_NAME failed (exit $rc); state of every host follows"
+		lab_dump_state
+	fi
+	local p
+	for p in "${LAB_PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${LAB_PIDS[@]}"; do wait "$p" 2>/dev/null; done
+	local h
+	for h in "${LAB_HOSTS[@]}"; do ip netns del "$(ns "$h")" 2>/dev/null; done
+	exit "$rc"
+}
+trap lab_teardown EXIT
