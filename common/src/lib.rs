@@ -2,4 +2,5 @@
 
 pub mod addr;
 pub mod alg;
+pub mod getopt;
 pub mod version;
