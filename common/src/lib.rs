@@ -3,4 +3,7 @@
 pub mod addr;
 pub mod alg;
 pub mod getopt;
+pub mod kernel;
+pub mod policy;
+pub mod sa;
 pub mod version;
