@@ -2,8 +2,11 @@
 
 pub mod addr;
 pub mod alg;
+pub mod dump;
 pub mod getopt;
 pub mod kernel;
+pub mod pfkey;
 pub mod policy;
 pub mod sa;
 pub mod version;
+pub mod xfrm;

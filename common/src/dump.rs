@@ -1,0 +1,1 @@
+//! The setkey -D / -DP text format, shared by setkey and racoonctl.

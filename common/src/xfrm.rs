@@ -1,0 +1,1 @@
+//! XFRM netlink: the message codec and the NETLINK_XFRM backend.
