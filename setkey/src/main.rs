@@ -1,7 +1,5 @@
 //! setkey: manually manipulate the IPsec SA/SP database.
 
-#[allow(dead_code)] // the parser and the apply step land next
-mod ast;
 mod cli;
 mod usage;
 

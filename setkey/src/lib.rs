@@ -1,0 +1,4 @@
+//! setkey's library half: everything between the command line and the kernel, kept
+//! out of main.rs so it can be tested and fuzzed.
+
+pub mod ast;
