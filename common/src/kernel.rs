@@ -4,6 +4,8 @@
 //! start-up ([`Backend`]): XFRM when the kernel has no AF_KEY, otherwise PF_KEY as the
 //! original tools did, or whichever the user names.
 
+pub mod memory;
+
 use crate::policy::{Policy, PolicyId, Request};
 use crate::sa::{Dumped, Sa, SaId, SaType};
 use std::fmt;

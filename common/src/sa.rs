@@ -176,6 +176,8 @@ pub mod flags {
     pub const OLD: u32 = 0x0001;
     pub const IV4B: u32 = 0x0010;
     pub const DERIV: u32 = 0x0020;
+    /// IPComp: the SPI given is the CPI as is (`-C alg -R`).
+    pub const RAWCPI: u32 = 0x0080;
     /// Do not wrap the sequence number around: `-f nocyclic-seq`.
     pub const CYCSEQ: u32 = 0x0040;
     pub const PSEQ: u32 = 0x0000;
