@@ -62,7 +62,7 @@ fn longest_zero_run(groups: &[u16; 8]) -> Option<(usize, usize)> {
             continue;
         }
         let len = groups[start..].iter().take_while(|&&g| g == 0).count();
-        if len >= 2 && best.map_or(true, |(_, best_len)| len > best_len) {
+        if len >= 2 && best.is_none_or(|(_, best_len)| len > best_len) {
             best = Some((start, len));
         }
         start += len;
