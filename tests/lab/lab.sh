@@ -224,6 +224,28 @@ capture_text() { # NAME
 	tcpdump -n -r "$file" 2>/dev/null
 }
 
+# ---------------------------------------------------------------- kernel state
+
+# sa_summary HOST: one sorted line per SA from `ip xfrm state`, with what defines the
+# SA (addresses, protocol, SPI, reqid, mode, algorithms with keys and truncation,
+# encapsulation) and without what changes with traffic or differs harmlessly between
+# PF_KEY and XFRM (counters, anti-replay state, the SA's selector).
+sa_summary() {
+	on "$1" ip xfrm state | awk '
+		/^src / { if (b != "") print b; b = $0; next }
+		/^\t(proto|auth|auth-trunc|enc|aead|comp|encap) / { sub(/^\t/, ""); b = b " | " $0 }
+		END { if (b != "") print b }' | sort
+}
+
+# policy_summary HOST: one sorted line per policy from `ip xfrm policy` (selector,
+# direction, priority, action, every template with its level).
+policy_summary() {
+	on "$1" ip xfrm policy | awk '
+		/^src / { if (b != "") print b; b = $0; next }
+		/^\t/ { l = $0; sub(/^\t+/, "", l); b = b " | " l }
+		END { if (b != "") print b }' | sort
+}
+
 # ---------------------------------------------------------------- teardown
 
 lab_dump_state() {
