@@ -1,0 +1,1 @@
+//! racoon.conf(5): the parser and the configuration model.

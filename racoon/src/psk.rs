@@ -1,0 +1,1 @@
+//! psk.txt: pre-shared keys by peer identity.
