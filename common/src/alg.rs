@@ -22,6 +22,7 @@
 //! encryption slot, so it is found through [`Class::Encrypt`] while its [`Kind`] says it
 //! needs no separate authentication algorithm.
 
+pub mod dh;
 mod table;
 #[cfg(test)]
 mod tests;
