@@ -273,7 +273,12 @@ mod tests {
     #[test]
     fn primes_have_their_published_shape() {
         for g in dh_groups() {
-            assert_eq!(g.prime_hex.len() * 4, usize::from(g.prime_bits), "{}", g.name());
+            assert_eq!(
+                g.prime_hex.len() * 4,
+                usize::from(g.prime_bits),
+                "{}",
+                g.name()
+            );
             assert!(g.prime_hex.starts_with("FFFFFFFFFFFFFFFFC90FDAA22168C234"));
             assert!(g.prime_hex.ends_with("FFFFFFFFFFFFFFFF"));
             assert!(g.prime_hex.bytes().all(|b| b.is_ascii_hexdigit()));
