@@ -1,0 +1,108 @@
+//! Timestamps as the original printed them: 20 characters cut out of `ctime(3)`.
+
+use std::fmt::{self, Write as _};
+
+use super::{Clock, LocalTime};
+
+/// The width of every timestamp field in the dumps.
+const WIDTH: usize = 20;
+
+const WEEKDAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// Writes `t` as `str_time` in pfkey_dump.c does: 20 spaces for 0 (never happened), else
+/// characters 4 to 23 of `ctime`'s `"Tue Oct  2 09:22:44 2018\n"`, which drops the weekday
+/// and the newline (`Oct  2 09:22:44 2018`), or 20 `?` where `ctime` fails.
+///
+/// The kernel's time is unsigned; the original cast it to `long` first, so a value past
+/// `i64::MAX` comes out as a date before 1970, or as `?`s. Years of other than four digits
+/// come out as the original's fixed-width copy made them: cut after 20 characters, or
+/// ending in `ctime`'s newline.
+pub(super) fn write(out: &mut dyn fmt::Write, t: u64, clock: &dyn Clock) -> fmt::Result {
+    // The original's `(long)` cast: reinterpret, never fail.
+    let t = i64::from_ne_bytes(t.to_ne_bytes());
+    if t == 0 {
+        return write!(out, "{:WIDTH$}", "");
+    }
+    let Some(local) = clock.local(t) else {
+        return out.write_str(&"?".repeat(WIDTH));
+    };
+    let full = asctime(&local);
+    // `ctime` output is ASCII, so byte offsets are character offsets.
+    let cut = full.get(4..).unwrap_or("");
+    let end = cut.len().min(WIDTH);
+    out.write_str(cut.get(..end).unwrap_or(""))
+}
+
+/// `asctime(3)`'s `"%.3s %.3s%3d %.2d:%.2d:%.2d %d\n"`, with glibc's `???` for a weekday
+/// or month out of range.
+fn asctime(t: &LocalTime) -> String {
+    let weekday = WEEKDAYS.get(usize::from(t.weekday)).unwrap_or(&"???");
+    let month = MONTHS.get(usize::from(t.month)).unwrap_or(&"???");
+    let mut text = String::with_capacity(26);
+    // Writing to a String cannot fail.
+    let _ = writeln!(
+        text,
+        "{weekday} {month}{:3} {:02}:{:02}:{:02} {}",
+        t.mday, t.hour, t.minute, t.second, t.year
+    );
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::FixedClock;
+    use super::*;
+
+    fn show(t: u64, clock: &dyn Clock) -> String {
+        let mut text = String::new();
+        write(&mut text, t, clock).unwrap();
+        text
+    }
+
+    #[test]
+    fn ctime_slice() {
+        let utc = FixedClock::utc(0);
+        assert_eq!(show(1_538_472_164, &utc), "Oct  2 09:22:44 2018");
+        assert_eq!(show(1_538_476_761, &utc), "Oct  2 10:39:21 2018");
+        assert_eq!(show(1, &utc), "Jan  1 00:00:01 1970");
+        assert_eq!(show(1_700_000_000, &utc), "Nov 14 22:13:20 2023");
+        let plus2 = FixedClock {
+            now: 0,
+            utc_offset: 7_200,
+        };
+        assert_eq!(show(1_538_472_164, &plus2), "Oct  2 11:22:44 2018");
+    }
+
+    #[test]
+    fn zero_is_blank() {
+        assert_eq!(show(0, &FixedClock::utc(5)), " ".repeat(20));
+    }
+
+    #[test]
+    fn odd_years() {
+        let utc = FixedClock::utc(0);
+        // u64 past i64::MAX: the C cast makes it negative, a date long before 1970.
+        assert_eq!(show(u64::MAX, &utc), "Dec 31 23:59:59 1969");
+        // Five-digit year: cut at 20 characters.
+        assert_eq!(show(253_402_300_800, &utc), "Jan  1 00:00:00 1000");
+        // Beyond what localtime can express.
+        assert_eq!(show(1 << 62, &utc), "?".repeat(20));
+    }
+
+    #[test]
+    fn bad_fields_are_question_marks() {
+        let t = LocalTime {
+            year: 2000,
+            month: 12,
+            mday: 1,
+            hour: 0,
+            minute: 0,
+            second: 0,
+            weekday: 7,
+        };
+        assert_eq!(asctime(&t), "??? ???  1 00:00:00 2000\n");
+    }
+}
