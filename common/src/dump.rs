@@ -33,7 +33,7 @@ mod tests;
 
 pub use clock::{Clock, FixedClock, LocalTime, SystemClock};
 pub use policy::{is_per_socket, policy};
-pub use policy_text::policy_text;
+pub use policy_text::{policy_text, PolicyTextError};
 pub use sa::sa;
 pub use short::{short_header, short_sa};
 pub use table::{no_entries, policy_table, sa_table, Table};
