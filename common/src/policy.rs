@@ -110,7 +110,8 @@ pub enum PolicySelector {
 pub const UL_ANY: u8 = 255;
 
 /// Priority constants of KAME's `prio low|def|high` on Linux, where a lower number
-/// wins. `prio def + 10` is [`PRIORITY_DEFAULT`] + 10.
+/// wins. An offset raises the priority: `prio def + 10` is [`PRIORITY_DEFAULT`] - 10,
+/// as the original's policy parser installs it and its dump prints it back.
 pub const PRIORITY_HIGH: u32 = 0x4000_0000;
 pub const PRIORITY_DEFAULT: u32 = 0x8000_0000;
 pub const PRIORITY_LOW: u32 = 0xC000_0000;
