@@ -4,3 +4,4 @@
 pub mod apply;
 pub mod ast;
 pub mod resolve;
+pub mod printer;
