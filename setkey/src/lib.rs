@@ -5,3 +5,4 @@ pub mod apply;
 pub mod ast;
 pub mod resolve;
 pub mod printer;
+pub mod parse;
