@@ -3,6 +3,6 @@
 
 pub mod apply;
 pub mod ast;
-pub mod resolve;
-pub mod printer;
 pub mod parse;
+pub mod printer;
+pub mod resolve;
