@@ -388,3 +388,45 @@ fn scraped_article_is_rejected() {
         "habr-ipsec-tools-as-scraped.conf,1:8: syntax error: expected the source address at `any'"
     );
 }
+
+/// A deterministic stand-in for the fuzz target (`fuzz/fuzz_targets/setkey_parse.rs`)
+/// that CI runs on every build: truncations and byte substitutions of every corpus and
+/// seed file must give statements or an error, never a panic, through both entry
+/// points.
+#[test]
+fn mutated_inputs_never_panic() {
+    let mut files: Vec<PathBuf> = Vec::new();
+    for dir in ["tests/corpus/setkey", "tests/seeds"] {
+        for entry in std::fs::read_dir(repo().join(dir)).unwrap() {
+            files.push(entry.unwrap().path());
+        }
+    }
+    let replacements: &[&str] = &[
+        "", ";", "\"", "\\", "/", "[", "]", "-", "\n", "0x", "é", "#",
+    ];
+    let mut runs = 0usize;
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let boundaries: Vec<usize> = (0..=text.len())
+            .filter(|&i| text.is_char_boundary(i))
+            .collect();
+        let step = (boundaries.len() / 80).max(1);
+        for (n, &cut) in boundaries.iter().enumerate().step_by(step) {
+            let mut inputs = vec![text[..cut].to_owned()];
+            if let Some(&next) = boundaries.get(n + 1) {
+                let r = replacements[n % replacements.len()];
+                inputs.push(format!("{}{r}{}", &text[..cut], &text[next..]));
+            }
+            for input in inputs {
+                let _ = parse_str("m", &input).map_err(|e| e.to_string());
+                let mut reader = StatementReader::new("m");
+                for line in input.split_inclusive('\n') {
+                    let _ = reader.push_line(line);
+                }
+                let _ = reader.finish();
+                runs += 1;
+            }
+        }
+    }
+    assert!(runs > 1000, "{runs}");
+}
