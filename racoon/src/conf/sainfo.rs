@@ -40,7 +40,11 @@ pub struct Sainfo {
 impl Sainfo {
     /// How messages name the block, in racoon's `sainfo2str` spirit.
     pub fn describe(&self) -> String {
-        format!("sainfo {} {}", self.local, self.remote)
+        if self.local == SainfoId::Anonymous && self.remote == SainfoId::Anonymous {
+            "sainfo anonymous".to_owned()
+        } else {
+            format!("sainfo {} {}", self.local, self.remote)
+        }
     }
 }
 

@@ -214,13 +214,17 @@ impl FileParser<'_, '_> {
             "remote_address" => {
                 let token = self.tokens[start].clone();
                 let endpoint = self.endpoint(ISAKMP_PORT)?;
-                if r.remote_address.is_some() || matches!(r.selector, RemoteSelector::Address(_)) {
+                if matches!(r.selector, RemoteSelector::Address(_)) {
                     return Err(self.error_at(
                         &token,
-                        ErrorKind::Duplicate {
-                            what: "the remote's address".to_owned(),
+                        ErrorKind::Misplaced {
+                            directive: "remote_address".to_owned(),
+                            reason: "this remote is already given by its address",
                         },
                     ));
+                }
+                if r.remote_address.is_some() {
+                    return Err(self.duplicate(start, "remote_address"));
                 }
                 r.remote_address = Some(endpoint);
             }
@@ -231,7 +235,12 @@ impl FileParser<'_, '_> {
                         self.bump();
                         continue;
                     }
-                    if self.at(&Tok::Semi) && !r.exchange_modes.is_empty() {
+                    let more = self
+                        .peek()
+                        .word()
+                        .and_then(ExchangeMode::from_word)
+                        .is_some();
+                    if !more && !r.exchange_modes.is_empty() {
                         break;
                     }
                     let mode = self.keyword(
