@@ -7,7 +7,9 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(m) = Message::decode(data) else { return };
-    let bytes = m.encode().expect("a decoded message fits its length fields");
+    let bytes = m
+        .encode()
+        .expect("a decoded message fits its length fields");
     assert_eq!(bytes.len() % 8, 0);
     let again = Message::decode(&bytes).expect("an encoded message decodes");
     assert_eq!(again, m);
