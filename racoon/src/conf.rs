@@ -177,6 +177,7 @@ pub fn parse_str(file: &str, text: &str, includer: &mut dyn Includer) -> Result<
         config: Config::default(),
         includer,
         depth: 0,
+        files_read: 0,
     };
     session.parse_file(file, text)?;
     Ok(session.config)

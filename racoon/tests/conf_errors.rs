@@ -197,3 +197,18 @@ fn typed_kinds() {
         ErrorKind::ExpectedAfter { .. }
     ));
 }
+
+#[test]
+fn include_bombs_stop() {
+    // Each file includes itself three times: 3^10 parses without a bound.
+    let text = "include \"/b.conf\"; include \"/b.conf\"; include \"/b.conf\";";
+    let mut includer = MemIncluder::new().with("/b.conf", text);
+    let e = parse_str("/b.conf", text, &mut includer).unwrap_err();
+    assert!(
+        matches!(
+            e.kind,
+            ErrorKind::TooManyIncludes { .. } | ErrorKind::IncludeDepth { .. }
+        ),
+        "{e}"
+    );
+}

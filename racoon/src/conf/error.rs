@@ -81,6 +81,8 @@ pub enum ErrorKind {
     Include { path: String, reason: String },
     /// Includes more than ten deep, most likely a file including itself.
     IncludeDepth { path: String },
+    /// More than [`super::include::MAX_FILES`] files read in all.
+    TooManyIncludes { path: String },
     /// The main file cannot be read.
     Io { path: String, reason: String },
     /// A byte lifetime: racoon refused them ("byte lifetime support is deprecated").
@@ -165,6 +167,11 @@ impl fmt::Display for ErrorKind {
                 f,
                 "include \"{path}\": includes nested more than {} deep",
                 super::include::MAX_DEPTH
+            ),
+            ErrorKind::TooManyIncludes { path } => write!(
+                f,
+                "include \"{path}\": more than {} files included in all",
+                super::include::MAX_FILES
             ),
             ErrorKind::Io { path, reason } => write!(f, "cannot read {path}: {reason}"),
             ErrorKind::ByteLifetime => f.write_str(

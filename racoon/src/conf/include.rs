@@ -16,6 +16,10 @@ use std::path::Path;
 
 /// How deep includes may nest.
 pub const MAX_DEPTH: usize = 10;
+/// How many files one configuration may read in all. Not in the original, where a
+/// file including itself twice took 2^10 parses and three times 3^10: a bound keeps a
+/// reload from hanging on such a mistake.
+pub const MAX_FILES: usize = 1000;
 
 /// The source of included files.
 pub trait Includer {

@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use super::error::{ConfError, ErrorKind};
 use super::feature::{Feature, Unimplemented};
-use super::include::{Includer, MAX_DEPTH};
+use super::include::{Includer, MAX_DEPTH, MAX_FILES};
 use super::lexer::{tokenize, Tok, Token};
 use super::{Config, Location};
 
@@ -26,6 +26,8 @@ pub(super) struct Session<'a> {
     pub includer: &'a mut dyn Includer,
     /// How many includes deep the current file is.
     pub depth: usize,
+    /// How many files have been read.
+    pub files_read: usize,
 }
 
 impl Session<'_> {
@@ -384,8 +386,17 @@ impl FileParser<'_, '_> {
         let mut read_any = false;
         let mut last_error = String::new();
         for path in files {
+            if self.session.files_read >= MAX_FILES {
+                return Err(self.error_at(
+                    &name_token,
+                    ErrorKind::TooManyIncludes {
+                        path: pattern.clone(),
+                    },
+                ));
+            }
             match self.session.includer.read(&path) {
                 Ok(text) => {
+                    self.session.files_read += 1;
                     read_any = true;
                     self.session.depth += 1;
                     let result = self.session.parse_file(&path, &text);
