@@ -50,8 +50,8 @@ pub enum Identifier {
     Fqdn(String),
     /// `user_fqdn "user@example"`.
     UserFqdn(String),
-    /// `keyid [file] "path"`: the key id is the content of the file (read by the
-    /// daemon, relative paths against `path certificate`... as the original did).
+    /// `keyid [file] "path"`: the key id is the content of the file, which the
+    /// daemon reads (the original read it while parsing).
     KeyIdFile(String),
     /// `keyid tag "text"`: the key id is the text itself.
     KeyIdTag(String),
