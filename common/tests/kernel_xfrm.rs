@@ -720,3 +720,54 @@ fn soft_and_hard_expire_events() {
         |e| matches!(e, Event::Expire { hard: true, sa } if sa.spi == 0x9001),
     );
 }
+
+#[test]
+#[ignore = "needs XFRM with ESP: run by the kernel lab"]
+fn per_socket_policies_are_hidden_unless_asked_for() {
+    use common::xfrm::raw::{UserPolicyInfo, XfrmSelector, AF_INET, XFRM_POLICY_OUT};
+    use std::os::fd::AsRawFd;
+    let mut k = kernel();
+    let sock = UdpSocket::bind("127.0.0.1:0").unwrap();
+    // A bypass policy on the socket, in XFRM's own form (IP_XFRM_POLICY).
+    let info = UserPolicyInfo {
+        sel: XfrmSelector {
+            family: AF_INET,
+            ..XfrmSelector::default()
+        },
+        dir: XFRM_POLICY_OUT,
+        ..UserPolicyInfo::default()
+    };
+    let mut bytes = Vec::new();
+    info.encode(&mut bytes);
+    // SAFETY: the option value points to `bytes`, alive for the call, with its length.
+    let rc = unsafe {
+        libc::setsockopt(
+            sock.as_raw_fd(),
+            libc::IPPROTO_IP,
+            libc::IP_XFRM_POLICY,
+            bytes.as_ptr().cast(),
+            bytes.len() as libc::socklen_t,
+        )
+    };
+    assert_eq!(rc, 0, "IP_XFRM_POLICY: {}", std::io::Error::last_os_error());
+    let global = policy(
+        selector("10.0.0.1", "10.0.0.2", 255),
+        Direction::Out,
+        0,
+        vec![],
+    );
+    ok_all(&k.apply(&[Op::AddPolicy(global)]));
+    let hidden = k.dump_policy(false).unwrap();
+    assert_eq!(hidden.len(), 1, "{hidden:#?}");
+    let all = k.dump_policy(true).unwrap();
+    assert_eq!(all.len(), 2, "{all:#?}");
+    // KAME's test for a socket policy: its index modulo 8 is 3 + direction.
+    let socket = all
+        .iter()
+        .find(|d| d.entry.id % 8 >= 3)
+        .expect("per-socket policy");
+    assert_eq!(socket.entry.dir, Direction::Out);
+    // SPD flush leaves socket policies alone, as on PF_KEY.
+    ok_all(&k.apply(&[Op::FlushPolicy]));
+    assert_eq!(k.dump_policy(true).unwrap().len(), 1);
+}
