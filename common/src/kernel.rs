@@ -5,6 +5,10 @@
 //! original tools did, or whichever the user names.
 
 pub mod memory;
+mod open;
+pub mod rfc_pfkey;
+
+pub use open::{open, resolve_backend, OpenError};
 
 use crate::policy::{Policy, PolicyId, Request};
 use crate::sa::{Dumped, Sa, SaId, SaType};

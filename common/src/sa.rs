@@ -256,7 +256,8 @@ impl Sa {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Dumped<T> {
     pub entry: T,
-    /// `sadb_msg_seq` of the dump message: Linux counts down to 0 on the last entry.
+    /// `sadb_msg_seq` of the dump message: Linux numbers entries 1, 2, 3, ... and the
+    /// last one 0.
     pub seq: u32,
     pub pid: u32,
     /// `sadb_msg_reserved`, which the original prints as `refcnt`.

@@ -36,12 +36,14 @@ pub struct Outcome {
     pub exited: bool,
 }
 
+/// The trait objects are `'static` (they own their data) so that the borrows can be
+/// shorter than the objects: `&mut` makes a trait object's own lifetime invariant.
 pub struct Executor<'a> {
-    pub kernel: &'a mut dyn Kernel,
+    pub kernel: &'a mut (dyn Kernel + 'static),
     pub printer: &'a dyn DumpPrinter,
     pub source: Source<'a>,
-    pub out: &'a mut dyn Write,
-    pub err: &'a mut dyn Write,
+    pub out: &'a mut (dyn Write + 'static),
+    pub err: &'a mut (dyn Write + 'static),
 }
 
 /// What kind of request an error answers, for the original's wording of ENOENT.

@@ -8,8 +8,6 @@
 //! parsing on the spot.
 
 use std::ffi::{OsStr, OsString};
-use std::fmt;
-use std::str::FromStr;
 
 use common::getopt::{self, Getopt, LongOpt, Opt, Ordering};
 
@@ -22,40 +20,9 @@ pub const LONG_OPTIONS: &[LongOpt] = &[LongOpt {
     takes_arg: true,
 }];
 
-/// Which kernel interface carries the SA and SP operations.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Backend {
-    /// XFRM netlink if the kernel has it, else PF_KEY.
-    #[default]
-    Auto,
-    /// PF_KEY v2 (AF_KEY), what ipsec-tools used.
-    Pfkey,
-    /// XFRM netlink.
-    Xfrm,
-}
-
-impl FromStr for Backend {
-    type Err = ();
-
-    fn from_str(s: &str) -> Result<Self, ()> {
-        match s {
-            "auto" => Ok(Backend::Auto),
-            "pfkey" => Ok(Backend::Pfkey),
-            "xfrm" => Ok(Backend::Xfrm),
-            _ => Err(()),
-        }
-    }
-}
-
-impl fmt::Display for Backend {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Backend::Auto => "auto",
-            Backend::Pfkey => "pfkey",
-            Backend::Xfrm => "xfrm",
-        })
-    }
-}
+/// Which kernel interface carries the SA and SP operations (`--backend`): the one
+/// definition lives with the kernel interface.
+pub use common::kernel::Backend;
 
 /// What setkey was asked to do; the last of `-c -f -D -F -x` wins.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -209,14 +176,12 @@ pub fn parse_with(args: &[OsString], ordering: Ordering) -> Parsed {
             Opt::Flag(b'r') => opts.semantics = Semantics::Rfc,
             Opt::Flag(b'k') => opts.semantics = Semantics::Kernel,
             Opt::Flag(b'V') => return Parsed::Version,
-            Opt::Long("backend", Some(value)) => {
-                match value.to_str().and_then(|v| v.parse().ok()) {
-                    Some(backend) => opts.backend = backend,
-                    None => {
-                        bad_backend.get_or_insert(value);
-                    }
+            Opt::Long("backend", Some(value)) => match value.to_str().and_then(Backend::parse) {
+                Some(backend) => opts.backend = backend,
+                None => {
+                    bad_backend.get_or_insert(value);
                 }
-            }
+            },
             // `-h` (on Linux), `-?`, and `-d`, which the original's getopt
             // string lists but its switch does not handle.
             _ => return Parsed::Usage,
@@ -397,7 +362,7 @@ mod tests {
         // A terminating option still wins over a bad value, wherever it is.
         assert_eq!(parse_list(&["--backend=bad", "-V"]), Parsed::Version);
         for b in [Backend::Auto, Backend::Pfkey, Backend::Xfrm] {
-            assert_eq!(b.to_string().parse::<Backend>(), Ok(b));
+            assert_eq!(Backend::parse(b.name()), Some(b));
         }
     }
 }

@@ -6,3 +6,4 @@ pub mod ast;
 pub mod parse;
 pub mod printer;
 pub mod resolve;
+pub mod run;

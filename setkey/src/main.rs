@@ -9,7 +9,13 @@ use std::process::ExitCode;
 
 use common::getopt::short_program_name;
 
-use cli::{Action, Parsed};
+use cli::{Action, Options, Parsed};
+use common::dump::{DumpOptions, SystemClock};
+use common::kernel;
+use setkey::printer::Printer;
+use setkey::resolve::{Semantics, SystemResolver};
+use setkey::run::{self, Ctx};
+use std::io::Read;
 
 fn main() -> ExitCode {
     let args: Vec<OsString> = std::env::args_os().collect();
@@ -38,25 +44,99 @@ fn main() -> ExitCode {
             stderr(msg.as_bytes());
             ExitCode::FAILURE
         }
-        Parsed::Run(opts) => {
-            let what = match opts.action() {
-                Action::Usage => {
-                    stdout(usage::usage().as_bytes());
-                    return ExitCode::FAILURE;
-                }
-                Action::PrintFiles(_) => "file arguments",
-                Action::Dump { policy: false } => "-D",
-                Action::Dump { policy: true } => "-DP",
-                Action::Flush { policy: false } => "-F",
-                Action::Flush { policy: true } => "-FP",
-                Action::Script(_) => "-f",
-                Action::Stdin => "-c",
-                Action::Monitor => "-x",
-            };
-            stderr(format!("{name}: {what}: not implemented yet\n").as_bytes());
-            ExitCode::FAILURE
+        Parsed::Run(opts) => match run(&name, &opts) {
+            Ok(code) => ExitCode::from(code),
+            Err(e) => {
+                stderr(format!("{name}: {e}\n").as_bytes());
+                ExitCode::FAILURE
+            }
+        },
+    }
+}
+
+/// Runs the action the options ask for; the exit status, or an error that ends setkey
+/// with status 1.
+fn run(name: &str, opts: &Options) -> Result<u8, String> {
+    let clock = SystemClock;
+    let mut dump_opts = DumpOptions::new(&clock);
+    dump_opts.with_ports = opts.with_ports;
+    dump_opts.show_dead = opts.all;
+    dump_opts.hide_per_socket = opts.hide_per_socket;
+    let printer = Printer { opts: dump_opts };
+    let semantics = Semantics {
+        rfc_fwd: opts.semantics == cli::Semantics::Rfc,
+    };
+    // The kernel is opened before the output borrows begin (they must outlive it), and
+    // not at all where nothing will reach it (-n, usage, a file that cannot be read).
+    let action = opts.action();
+    let script = match action {
+        Action::Script(path) => Some(read_script(path)?),
+        _ => None,
+    };
+    let needs_kernel = match action {
+        Action::Script(_) | Action::Stdin => !opts.no_action,
+        Action::Dump { .. } | Action::Flush { .. } => true,
+        _ => false,
+    };
+    let mut kernel = if needs_kernel {
+        Some(kernel::open(opts.backend).map_err(|e| e.to_string())?)
+    } else {
+        None
+    };
+    let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr().lock());
+    let mut cx = Ctx {
+        name,
+        semantics,
+        resolver: &SystemResolver,
+        printer: &printer,
+        out: &mut out,
+        err: &mut err,
+    };
+    let io = |e: std::io::Error| e.to_string();
+    let k = kernel.as_deref_mut();
+    match (action, k) {
+        (Action::Script(_), k) => {
+            let (file, text) = script.unwrap_or_default();
+            run::file(&mut cx, k, &file, &text).map_err(io)
+        }
+        (Action::Stdin, k) => {
+            let stdin = std::io::stdin();
+            run::stdin(&mut cx, k, &mut stdin.lock()).map_err(io)
+        }
+        (Action::Dump { policy }, Some(k)) => {
+            run::dump(&mut cx, k, policy, &printer.opts).map_err(io)
+        }
+        (Action::Flush { policy }, Some(k)) => run::flush(&mut cx, k, policy).map_err(io),
+        (Action::PrintFiles(_), _) => {
+            Err("printing files of PF_KEY messages: not implemented yet".into())
+        }
+        (Action::Monitor, _) => Err("-x: not implemented yet".into()),
+        (Action::Usage, _) | (_, None) => {
+            stdout(usage::usage().as_bytes());
+            Ok(1)
         }
     }
+}
+
+/// The script's name for messages and its text; `-` is standard input.
+fn read_script(path: &std::ffi::OsStr) -> Result<(String, String), String> {
+    if path == "-" {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| e.to_string())?;
+        return Ok(("<stdin>".to_owned(), text));
+    }
+    let file = path.to_string_lossy().into_owned();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("Can't open `{file}': {}", strip_os_error(&e)))?;
+    Ok((file, text))
+}
+
+/// The C library's text alone, as err(3) prints it.
+fn strip_os_error(e: &std::io::Error) -> String {
+    let s = e.to_string();
+    s.split(" (os error").next().unwrap_or(&s).to_owned()
 }
 
 /// Writes to stdout; a closed pipe is the reader's choice, not our error.

@@ -221,7 +221,8 @@ capture_text() { # NAME
 	sleep 0.3
 	kill -INT "$pid" 2>/dev/null || true
 	wait "$pid" 2>/dev/null || true
-	tcpdump -n -r "$file" 2>/dev/null
+	# A capture cut off mid-packet still prints what it has.
+	tcpdump -n -r "$file" 2>/dev/null || true
 }
 
 # ---------------------------------------------------------------- kernel state
