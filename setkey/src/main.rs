@@ -66,6 +66,19 @@ fn run(name: &str, opts: &Options) -> Result<u8, String> {
     let semantics = Semantics {
         rfc_fwd: opts.semantics == cli::Semantics::Rfc,
     };
+    if opts.forever && matches!(opts.action(), Action::Dump { .. }) {
+        return Err("-l: not implemented yet".into());
+    }
+    let runs = matches!(
+        opts.action(),
+        Action::Script(_) | Action::Stdin | Action::Dump { .. } | Action::Flush { .. }
+    );
+    if opts.verbose && runs {
+        stderr(
+            format!("{name}: -v: printing the kernel messages is not implemented yet; going on without\n")
+                .as_bytes(),
+        );
+    }
     // The kernel is opened before the output borrows begin (they must outlive it), and
     // not at all where nothing will reach it (-n, usage, a file that cannot be read).
     let action = opts.action();
