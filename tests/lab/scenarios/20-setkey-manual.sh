@@ -58,6 +58,30 @@ crosses() {
 	expect_not_contains "$BACKEND: no clear ICMP between $from and $to" "$wire" "ICMP echo"
 }
 
+# dump_text HOST -D|-DP: setkey's dump with what changes from run to run (dates, the
+# age in seconds, our pid) replaced by placeholders.
+dump_text() {
+	on "$1" "$LAB_BIN/setkey" --backend "$BACKEND" "$2" | sed -E \
+		-e 's/[A-Z][a-z]{2} [ 0-9][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2} [0-9]{4}/DATE/g' \
+		-e 's/diff: [0-9]+\(s\)/diff: N(s)/' -e 's/ pid=[0-9]+/ pid=PID/' -e 's/spid=[0-9]+/spid=N/'
+}
+
+# golden HOST NAME: setkey -D and -DP match tests/lab/expected/NAME.{D,DP} (the same
+# text on both backends); with LAB_SHOW=1 save them for review instead.
+golden() {
+	local h=$1 name=$2 opt
+	for opt in D DP; do
+		local text
+		text=$(dump_text "$h" "-$opt")
+		if [[ -n ${LAB_SHOW:-} ]]; then
+			mkdir -p "$LAB_RESULTS/expected"
+			printf '%s\n' "$text" >"$LAB_RESULTS/expected/$BACKEND-$name.$opt"
+		else
+			expect_eq "$BACKEND: setkey -$opt after $name" "$text" "$(cat "$LAB_ROOT/tests/lab/expected/$name.$opt")"
+		fi
+	done
+}
+
 swap_dirs() { sed -e 's/-P in /-P IN /; s/-P out /-P in /; s/-P IN /-P out /' "$1"; }
 
 backends=(xfrm)
@@ -70,6 +94,7 @@ for BACKEND in "${backends[@]}"; do
 	load gw2 "$SEEDS/kame-transport-192.168.2.100.conf"
 	expect_eq "$BACKEND: kame transport loads silently" "$LOAD_ERR" ""
 	state gw1 kame-transport-gw1
+	golden gw1 kame-transport-gw1
 	crosses gw1 192.168.2.100 inet to-gw1 \
 		"192.168.1.100 > 192.168.2.100: AH(spi=0x00000200,seq=0x1," "): ESP(spi=0x00000201,seq=0x1)" \
 		"192.168.2.100 > 192.168.1.100: AH(spi=0x00000300,seq=0x1," "): ESP(spi=0x00000301,seq=0x1)"
@@ -115,6 +140,7 @@ for BACKEND in "${backends[@]}"; do
 	load gw1 "$EX/tunnel/gw1.conf"
 	load gw2 "$EX/tunnel/gw2.conf"
 	state gw1 example-tunnel-gw1
+	golden gw1 example-tunnel-gw1
 	crosses lan1 172.16.2.10 inet to-gw1 \
 		"192.168.1.100 > 192.168.2.100: ESP(spi=0x00003101" "192.168.2.100 > 192.168.1.100: ESP(spi=0x00003201"
 
