@@ -18,6 +18,7 @@
 
 mod backend;
 pub mod consts;
+pub mod debug;
 mod error;
 mod ext;
 mod message;
@@ -32,7 +33,8 @@ mod wire;
 #[cfg(test)]
 mod tests;
 
-pub use backend::{PfkeyKernel, RawEvent, Subscription};
+pub use backend::{PfkeyKernel, RawEvent, Subscription, Trace};
+pub use debug::{hexdump, kdebug, kdebug_bytes};
 pub use error::{DecodeError, DecodeErrorKind, EncodeError, MapError, OpenError};
 pub use ext::{
     AddressExt, AlgDesc, Comb, Extension, FilterExt, IdentityExt, KeyExt, KmAddressExt,

@@ -3,6 +3,7 @@
 
 pub mod apply;
 pub mod ast;
+pub mod monitor;
 pub mod parse;
 pub mod printer;
 pub mod resolve;

@@ -73,9 +73,10 @@ fn run(name: &str, opts: &Options) -> Result<u8, String> {
         opts.action(),
         Action::Script(_) | Action::Stdin | Action::Dump { .. } | Action::Flush { .. }
     );
-    if opts.verbose && runs {
+    let trace = opts.verbose && runs && !opts.no_action;
+    if trace && kernel::resolve_backend(opts.backend) != kernel::Backend::Pfkey {
         stderr(
-            format!("{name}: -v: printing the kernel messages is not implemented yet; going on without\n")
+            format!("{name}: -v: the XFRM backend exchanges no PF_KEY messages to print; going on without\n")
                 .as_bytes(),
         );
     }
@@ -92,7 +93,7 @@ fn run(name: &str, opts: &Options) -> Result<u8, String> {
         _ => false,
     };
     let mut kernel = if needs_kernel {
-        Some(kernel::open(opts.backend).map_err(|e| e.to_string())?)
+        Some(open_kernel(opts.backend, trace)?)
     } else {
         None
     };
@@ -120,15 +121,31 @@ fn run(name: &str, opts: &Options) -> Result<u8, String> {
             run::dump(&mut cx, k, policy, &printer.opts).map_err(io)
         }
         (Action::Flush { policy }, Some(k)) => run::flush(&mut cx, k, policy).map_err(io),
-        (Action::PrintFiles(_), _) => {
-            Err("printing files of PF_KEY messages: not implemented yet".into())
+        (Action::PrintFiles(files), _) => {
+            setkey::monitor::print_files(name, files, &printer.opts, opts.verbose, cx.out, cx.err)
+                .map_err(io)
         }
-        (Action::Monitor, _) => Err("-x: not implemented yet".into()),
+        (Action::Monitor, _) => {
+            setkey::monitor::run(opts.backend, opts.monitor_timestamps, opts.hexdump, cx.out)
+        }
         (Action::Usage, _) | (_, None) => {
             stdout(usage::usage().as_bytes());
             Ok(1)
         }
     }
+}
+
+/// The kernel interface; with `trace` (`-v`) on PF_KEY, every message exchanged is
+/// printed as the original's `kdebug_sadb()` does.
+fn open_kernel(choice: kernel::Backend, trace: bool) -> Result<Box<dyn kernel::Kernel>, String> {
+    if !trace || kernel::resolve_backend(choice) != kernel::Backend::Pfkey {
+        return kernel::open(choice).map_err(|e| e.to_string());
+    }
+    let mut pfkey = common::pfkey::PfkeyKernel::open().map_err(|e| e.to_string())?;
+    pfkey.set_trace(Some(Box::new(|bytes: &[u8]| {
+        stdout(setkey::monitor::trace_text(bytes).as_bytes());
+    })));
+    Ok(Box::new(kernel::rfc_pfkey::RfcPfkey::new(pfkey)))
 }
 
 /// The script's name for messages and its text; `-` is standard input.

@@ -95,7 +95,12 @@ pub struct PfkeyKernel {
     reply_timeout: Duration,
     supported_auth: Vec<AlgDesc>,
     supported_encrypt: Vec<AlgDesc>,
+    trace: Option<Trace>,
 }
+
+/// A callback that sees every message sent to or received from the kernel on the
+/// request socket, as raw bytes (`setkey -v`).
+pub type Trace = Box<dyn FnMut(&[u8]) + Send>;
 
 impl std::fmt::Debug for PfkeyKernel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -116,7 +121,22 @@ impl PfkeyKernel {
             reply_timeout: DEFAULT_REPLY_TIMEOUT,
             supported_auth: Vec::new(),
             supported_encrypt: Vec::new(),
+            trace: None,
         })
+    }
+
+    /// Calls `trace` with every message sent on the request socket, and every message
+    /// received there, in order (`setkey -v` prints them as the original does); `None`
+    /// stops it.
+    pub fn set_trace(&mut self, trace: Option<Trace>) {
+        self.trace = trace;
+    }
+
+    fn send(&mut self, bytes: &[u8]) -> Result<(), KernelError> {
+        if let Some(t) = self.trace.as_mut() {
+            t(bytes);
+        }
+        self.sock.send(bytes)
     }
 
     /// The `sadb_msg_pid` this backend writes (the process id, as KAME tools do).
@@ -136,7 +156,11 @@ impl PfkeyKernel {
     }
 
     fn recv(&mut self, timeout: Option<Duration>) -> Result<Option<Vec<u8>>, KernelError> {
-        self.sock.recv(&mut self.buf, timeout)
+        let got = self.sock.recv(&mut self.buf, timeout)?;
+        if let (Some(bytes), Some(t)) = (&got, self.trace.as_mut()) {
+            t(bytes);
+        }
+        Ok(got)
     }
 
     /// Sends one request and returns its reply (errno turned into an error).
@@ -144,7 +168,7 @@ impl PfkeyKernel {
         let seq = m.header.seq;
         let msg_type = m.header.msg_type;
         let bytes = m.encode().map_err(super::error::MapError::from)?;
-        self.sock.send(&bytes)?;
+        self.send(&bytes)?;
         loop {
             let Some(reply) = self.recv(Some(self.reply_timeout))? else {
                 return Err(KernelError::new(libc::ETIMEDOUT));
@@ -184,7 +208,7 @@ impl PfkeyKernel {
         let seq = next_seq();
         let m = request::bare(msg_type, satype, seq, self.pid)?;
         let bytes = m.encode().map_err(super::error::MapError::from)?;
-        self.sock.send(&bytes)?;
+        self.send(&bytes)?;
         let mut out = Vec::new();
         loop {
             let Some(reply) = self.recv(Some(self.reply_timeout))? else {
@@ -340,7 +364,7 @@ impl Kernel for PfkeyKernel {
                 let sent = request::op_message(&ops[i], seq, self.pid)
                     .and_then(|m| Ok((m.header.msg_type, m.encode()?)))
                     .map_err(KernelError::from)
-                    .and_then(|(t, bytes)| self.sock.send(&bytes).map(|()| t));
+                    .and_then(|(t, bytes)| self.send(&bytes).map(|()| t));
                 match sent {
                     Ok(t) => {
                         in_flight.insert(seq, (i, t));
