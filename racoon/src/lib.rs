@@ -3,5 +3,6 @@
 
 pub mod conf;
 pub mod crypto;
+pub mod engine;
 pub mod isakmp;
 pub mod psk;

@@ -1,0 +1,141 @@
+//! From a finished quick mode to the kernel: KEYMAT split into the keys of each SA, the
+//! SA pair with the negotiated algorithms, mode, reqid and lifetimes, and racoon's
+//! "IPsec-SA established" lines.
+
+use super::Engine;
+use super::KernelRequest;
+use crate::conf::LogLevel;
+use crate::crypto::KeymatInput;
+use crate::isakmp::ProtocolId;
+use common::alg::Algorithm;
+use common::sa::{Keyed, Lifetime, Mode, Sa, SaType};
+use std::time::Instant;
+
+/// racoon installs SAs with a 4-packet replay window... times 8 bits per byte on Linux:
+/// `setkey -D` shows `replay=4` for its SAs.
+const REPLAY_WINDOW: u32 = 4;
+
+/// The soft lifetime is this percentage of the hard one (racoon's PFKEY_SOFT_LIFETIME_RATE).
+const SOFT_LIFETIME_RATE: u64 = 80;
+
+fn enc_key_bytes(alg: &Algorithm, key_length: Option<u16>) -> usize {
+    usize::from(key_length.unwrap_or(alg.default_key_bits)) / 8
+}
+
+fn auth_key_bytes(alg: &Algorithm) -> usize {
+    let bits = if alg.default_key_bits > 0 {
+        alg.default_key_bits
+    } else {
+        alg.key_bits.smallest_nonzero().unwrap_or(0)
+    };
+    usize::from(bits) / 8
+}
+
+/// `ESP/Tunnel 192.168.2.100->192.168.1.100 spi=68291959(0x4120d77)`.
+pub(crate) fn describe(sa: &Sa) -> String {
+    let proto = match sa.satype {
+        SaType::Esp => "ESP",
+        SaType::Ah => "AH",
+        SaType::IpComp => "IPCOMP",
+        SaType::TcpMd5 => "TCP",
+    };
+    let mode = match sa.mode {
+        Mode::Tunnel => "Tunnel",
+        Mode::Transport => "Transport",
+        Mode::Any => "Any",
+    };
+    format!(
+        "{proto}/{mode} {}->{} spi={}(0x{:x})",
+        sa.src, sa.dst, sa.spi, sa.spi
+    )
+}
+
+impl Engine {
+    /// Derives the keys of `ph2s[j]` and asks the kernel to install the pair.
+    pub(super) fn install(&mut self, _now: Instant, j: usize) -> Result<(), String> {
+        let p2 = &self.ph2s[j];
+        let p1 = self
+            .ph1_index(p2.ph1)
+            .ok_or_else(|| "the ISAKMP-SA is gone".to_owned())?;
+        let c = self.ph1s[p1]
+            .crypto
+            .as_ref()
+            .ok_or_else(|| "no phase-1 keys".to_owned())?;
+        let choice = p2.choice.ok_or_else(|| "no proposal".to_owned())?;
+        let (our_spi, peer_spi) = (
+            p2.our_spi.ok_or("no SPI")?,
+            p2.peer_spi.ok_or("no peer SPI")?,
+        );
+        let g_xy = match &p2.dh {
+            Some(dh) => Some(dh.shared_secret(&p2.peer_ke).map_err(|e| e.to_string())?),
+            None => None,
+        };
+        let enc_len = choice
+            .encryption
+            .map_or(0, |a| enc_key_bytes(a, choice.key_length));
+        let auth_len = choice.auth.map_or(0, auth_key_bytes);
+        let protocol = match choice.satype {
+            SaType::Ah => ProtocolId::Ah,
+            _ => ProtocolId::Esp,
+        };
+        let input = KeymatInput {
+            prf: &c.prf,
+            skeyid_d: &c.keys.skeyid_d,
+            pfs_g_xy: g_xy.as_ref().map(|s| s.as_bytes()),
+            protocol: protocol.value(),
+            ni_b: &p2.ni,
+            nr_b: &p2.nr,
+        };
+        let pair = input
+            .pair(
+                &our_spi.to_be_bytes(),
+                &peer_spi.to_be_bytes(),
+                (enc_len + auth_len).max(1),
+            )
+            .map_err(|e| e.to_string())?;
+        let hard = Lifetime {
+            addtime: choice.lifetime,
+            ..Lifetime::default()
+        };
+        let soft = Lifetime {
+            addtime: choice.lifetime * SOFT_LIFETIME_RATE / 100,
+            ..Lifetime::default()
+        };
+        let build = |src, dst, spi, key: &[u8]| {
+            let mut sa = Sa::new(src, dst, choice.satype, spi);
+            sa.mode = choice.mode;
+            sa.reqid = p2.request.reqid;
+            sa.replay = REPLAY_WINDOW;
+            sa.enc = choice.encryption.map(|alg| Keyed {
+                alg,
+                key: key.get(..enc_len).unwrap_or_default().to_vec(),
+            });
+            sa.auth = choice.auth.map(|alg| Keyed {
+                alg,
+                key: key
+                    .get(enc_len..enc_len + auth_len)
+                    .unwrap_or_default()
+                    .to_vec(),
+            });
+            sa.hard = hard;
+            sa.soft = soft;
+            sa
+        };
+        let inbound = build(p2.remote, p2.local, our_spi, pair.inbound.as_bytes());
+        let outbound = build(p2.local, p2.remote, peer_spi, pair.outbound.as_bytes());
+        self.log(
+            LogLevel::Info,
+            format!("IPsec-SA established: {}", describe(&inbound)),
+        );
+        self.log(
+            LogLevel::Info,
+            format!("IPsec-SA established: {}", describe(&outbound)),
+        );
+        self.kernel(KernelRequest::Install {
+            inbound: Box::new(inbound.clone()),
+            outbound: Box::new(outbound.clone()),
+        });
+        self.ph2s[j].installed = Some((inbound, outbound));
+        Ok(())
+    }
+}

@@ -1,0 +1,48 @@
+//! What the engine hands back to its driver: datagrams, kernel requests, log lines and
+//! the next timer. The driver (the daemon, or a test) performs them and reports results
+//! back through `Engine::handle_*`.
+
+use crate::conf::LogLevel;
+use common::sa::{Sa, SaId, SaType};
+use std::net::{IpAddr, SocketAddr};
+use std::time::Instant;
+
+/// Identifies a GETSPI request; its answer comes back through `Engine::handle_spi`.
+pub type SpiRequestId = u64;
+
+/// A kernel operation the engine needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KernelRequest {
+    /// Reserve an inbound SPI for `src -> dst` (src is the peer).
+    GetSpi {
+        id: SpiRequestId,
+        src: IpAddr,
+        dst: IpAddr,
+        satype: SaType,
+        reqid: u32,
+    },
+    /// Install a negotiated pair: `inbound` updates the larval SA GETSPI made,
+    /// `outbound` is added.
+    Install { inbound: Box<Sa>, outbound: Box<Sa> },
+    /// Delete one SA.
+    Delete { sa: SaId },
+}
+
+/// One thing for the driver to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Output {
+    Send {
+        from: SocketAddr,
+        to: SocketAddr,
+        bytes: Vec<u8>,
+    },
+    Kernel(KernelRequest),
+    Log {
+        level: LogLevel,
+        text: String,
+    },
+    /// Call `Engine::handle_timeout` at (or after) this instant.
+    ArmTimer {
+        at: Instant,
+    },
+}

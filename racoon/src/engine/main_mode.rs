@@ -1,0 +1,676 @@
+//! Main mode (Identity Protection, RFC 2409 5) with pre-shared keys:
+//!
+//! ```text
+//! I: HDR, SA                      -->   (MainI1)
+//!                                 <--   HDR, SA            (MainR2)
+//! I: HDR, KE, Ni                  -->   (MainI3)
+//!                                 <--   HDR, KE, Nr        (MainR4)
+//! I: HDR*, IDii, HASH_I           -->   (MainI5)
+//!                                 <--   HDR*, IDir, HASH_R (established)
+//! ```
+
+use super::ph1::{Ph1, Ph1Crypto, Ph1State, Side};
+use super::proposal::{self, Ph1Choice};
+use super::retransmit::Retransmit;
+use super::{ident, vendor_id, Engine};
+use crate::conf::LogLevel;
+use crate::crypto::{
+    ct_eq, phase1_iv, skeyid_psk, Cipher, DhKeyPair, Hash, Phase1Keys, Phase1Transcript,
+};
+use crate::isakmp::{
+    decrypt_message, encrypt_message, ExchangeType, Flags, Header, Message, Payload, PayloadType,
+    RawPayloads,
+};
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+/// The body of the first payload of type `ty` in an encoded message.
+pub(super) fn raw_body(datagram: &[u8], ty: PayloadType) -> Option<Vec<u8>> {
+    let header = Header::decode(datagram).ok()?;
+    let body = datagram.get(Header::LEN..)?;
+    RawPayloads::new(header.next_payload, body, Header::LEN)
+        .map_while(Result::ok)
+        .find(|r| r.payload_type == ty)
+        .map(|r| r.body().to_vec())
+}
+
+impl Engine {
+    pub(super) fn begin_main_mode(
+        &mut self,
+        now: Instant,
+        local: SocketAddr,
+        remote: SocketAddr,
+        rmconf: usize,
+    ) {
+        let (l, r) = (
+            common::addr::Endpoint::from(local),
+            common::addr::Endpoint::from(remote),
+        );
+        self.log(
+            LogLevel::Info,
+            format!("initiate new phase 1 negotiation: {l}<=>{r}"),
+        );
+        self.log(LogLevel::Info, "begin Identity Protection mode.".to_owned());
+        let offers = proposal::ph1_offers(&self.config.remotes[rmconf]);
+        let sa = match proposal::ph1_sa(&offers) {
+            Ok(sa) if !offers.is_empty() => sa,
+            Ok(_) => {
+                self.log(
+                    LogLevel::Error,
+                    format!("no proposal in {}.", self.config.remotes[rmconf].describe()),
+                );
+                return;
+            }
+            Err(e) => {
+                self.log(
+                    LogLevel::Error,
+                    format!("failed to build the SA payload: {e}"),
+                );
+                return;
+            }
+        };
+        let icookie: [u8; 8] = self.random(8).try_into().unwrap_or([1; 8]);
+        let mut payloads = vec![Payload::Sa(sa)];
+        if let Some(v) = vendor_id::ours() {
+            payloads.push(Payload::VendorId(v));
+        }
+        let msg = Message {
+            header: Header::new(
+                icookie,
+                [0; 8],
+                ExchangeType::IdentityProtection,
+                Flags(0),
+                0,
+            ),
+            payloads,
+        };
+        let Ok(bytes) = msg.encode() else {
+            self.log(LogLevel::Error, "failed to encode message 1".to_owned());
+            return;
+        };
+        let sai_b = raw_body(&bytes, PayloadType::Sa).unwrap_or_default();
+        let id = self.new_id();
+        let timer = self.timer();
+        self.ph1s.push(Ph1 {
+            id,
+            side: Side::Initiator,
+            local,
+            remote,
+            rmconf,
+            icookie,
+            rcookie: [0; 8],
+            state: Ph1State::MainI1,
+            sai_b,
+            choice: None,
+            dh: None,
+            g_xi: Vec::new(),
+            g_xr: Vec::new(),
+            ni: Vec::new(),
+            nr: Vec::new(),
+            crypto: None,
+            iv: Vec::new(),
+            id_b: Vec::new(),
+            retx: Some(Retransmit::new(now, &timer, local, remote, bytes.clone())),
+            expire_at: now + Duration::from_secs(timer.phase1.max(1)),
+            established_at: None,
+            claim_lifetime: false,
+        });
+        for _ in 0..timer.persend.max(1) {
+            self.send(local, remote, bytes.clone());
+        }
+    }
+
+    pub(super) fn main_mode_packet(
+        &mut self,
+        now: Instant,
+        local: SocketAddr,
+        remote: SocketAddr,
+        header: &Header,
+        bytes: &[u8],
+    ) {
+        let found = self
+            .ph1_by_cookies(&header.initiator_cookie, &header.responder_cookie)
+            .or_else(|| {
+                // The responder's first answer carries the cookie we do not know yet.
+                self.ph1s.iter().position(|p| {
+                    p.icookie == header.initiator_cookie
+                        && p.rcookie == [0; 8]
+                        && p.state == Ph1State::MainI1
+                })
+            });
+        let Some(i) = found else {
+            if header.responder_cookie == [0; 8] && !header.flags.contains(Flags::ENCRYPTION) {
+                self.main_r1(now, local, remote, bytes);
+            } else {
+                self.log(
+                    LogLevel::Debug,
+                    format!(
+                        "unknown ISAKMP-SA {} from {remote}, ignored",
+                        super::ph1::hex(&header.initiator_cookie)
+                    ),
+                );
+            }
+            return;
+        };
+        if self.ph1s[i].remote != remote {
+            self.log(
+                LogLevel::Error,
+                format!(
+                    "remote address mismatched. db={}, act={}",
+                    self.ph1s[i].remote, remote
+                ),
+            );
+            return;
+        }
+        let result = match self.ph1s[i].state {
+            Ph1State::MainI1 => self.main_i2(now, i, bytes),
+            Ph1State::MainR2 => self.main_r3(now, i, bytes),
+            Ph1State::MainI3 => self.main_i4(now, i, bytes),
+            Ph1State::MainR4 => self.main_r5(now, i, bytes),
+            Ph1State::MainI5 => self.main_i6(now, i, bytes),
+            _ => Err(Ignore::Quiet(
+                "the packet arrived after the exchange ended".into(),
+            )),
+        };
+        match result {
+            Ok(()) => {}
+            Err(Ignore::Quiet(why)) => self.log(LogLevel::Debug, why),
+            Err(Ignore::Loud(why)) => self.log(LogLevel::Error, why),
+            Err(Ignore::Fatal(why)) => {
+                self.log(LogLevel::Error, why);
+                self.log(
+                    LogLevel::Error,
+                    format!("phase1 negotiation failed. {}", self.ph1s[i].index()),
+                );
+                self.ph1s.remove(i);
+            }
+        }
+    }
+
+    /// Responder, message 1: HDR, SA.
+    fn main_r1(&mut self, now: Instant, local: SocketAddr, remote: SocketAddr, bytes: &[u8]) {
+        let msg = match Message::decode(bytes) {
+            Ok(m) => m,
+            Err(e) => {
+                self.log(
+                    LogLevel::Error,
+                    format!("invalid packet from {remote}: {e}"),
+                );
+                return;
+            }
+        };
+        let Some(rmconf) = self.find_remote(remote.ip()) else {
+            self.log(
+                LogLevel::Error,
+                format!(
+                    "couldn't find configuration for {}.",
+                    common::addr::Endpoint::from(remote)
+                ),
+            );
+            return;
+        };
+        let (l, r) = (
+            common::addr::Endpoint::from(local),
+            common::addr::Endpoint::from(remote),
+        );
+        self.log(
+            LogLevel::Info,
+            format!("respond new phase 1 negotiation: {l}<=>{r}"),
+        );
+        self.log(LogLevel::Info, "begin Identity Protection mode.".to_owned());
+        let mut sa = None;
+        for p in &msg.payloads {
+            match p {
+                Payload::Sa(s) if sa.is_none() => sa = Some(s.clone()),
+                Payload::VendorId(v) => self.log_vendor_id(v),
+                _ => {}
+            }
+        }
+        let Some(sa) = sa else {
+            self.log(LogLevel::Error, "few isakmp message received.".to_owned());
+            return;
+        };
+        let mut reasons = Vec::new();
+        let Some((transform, choice, claim)) =
+            proposal::select_ph1(&sa, &self.config.remotes[rmconf], &mut reasons)
+        else {
+            for why in reasons {
+                self.log(LogLevel::Error, why);
+            }
+            self.log(LogLevel::Error, "no suitable proposal found.".to_owned());
+            self.log(
+                LogLevel::Error,
+                format!("{} failed to get valid proposal.", remote.ip()),
+            );
+            self.send_plain_notify(
+                local,
+                remote,
+                &msg.header,
+                crate::isakmp::NotifyType::NoProposalChosen,
+            );
+            return;
+        };
+        let rcookie: [u8; 8] = self.random(8).try_into().unwrap_or([2; 8]);
+        let mut reply_sa = sa.clone();
+        if let Some(p) = reply_sa.proposals.first_mut() {
+            p.transforms = vec![transform];
+        }
+        reply_sa.proposals.truncate(1);
+        let mut payloads = vec![Payload::Sa(reply_sa)];
+        if let Some(v) = vendor_id::ours() {
+            payloads.push(Payload::VendorId(v));
+        }
+        let reply = Message {
+            header: Header::new(
+                msg.header.initiator_cookie,
+                rcookie,
+                ExchangeType::IdentityProtection,
+                Flags(0),
+                0,
+            ),
+            payloads,
+        };
+        let Ok(out) = reply.encode() else { return };
+        let id = self.new_id();
+        let timer = self.timer();
+        self.ph1s.push(Ph1 {
+            id,
+            side: Side::Responder,
+            local,
+            remote,
+            rmconf,
+            icookie: msg.header.initiator_cookie,
+            rcookie,
+            state: Ph1State::MainR2,
+            sai_b: raw_body(bytes, PayloadType::Sa).unwrap_or_default(),
+            choice: Some(choice),
+            dh: None,
+            g_xi: Vec::new(),
+            g_xr: Vec::new(),
+            ni: Vec::new(),
+            nr: Vec::new(),
+            crypto: None,
+            iv: Vec::new(),
+            id_b: Vec::new(),
+            retx: Some(Retransmit::new(now, &timer, local, remote, out.clone())),
+            expire_at: now + Duration::from_secs(timer.phase1.max(1)),
+            established_at: None,
+            claim_lifetime: claim,
+        });
+        self.remember(now, bytes, Some((local, remote, out.clone())));
+        self.send(local, remote, out);
+    }
+
+    pub(super) fn log_vendor_id(&mut self, v: &[u8]) {
+        match vendor_id::name(v) {
+            Some(n) => self.log(LogLevel::Info, format!("received Vendor ID: {n}")),
+            None => self.log(LogLevel::Debug, "received unknown Vendor ID".to_owned()),
+        }
+    }
+
+    /// Initiator, message 2: HDR, SA. Answers with HDR, KE, Ni.
+    fn main_i2(&mut self, now: Instant, i: usize, bytes: &[u8]) -> Result<(), Ignore> {
+        let msg = Message::decode(bytes).map_err(|e| Ignore::Loud(e.to_string()))?;
+        let offers = proposal::ph1_offers(&self.config.remotes[self.ph1s[i].rmconf]);
+        let mut choice = None;
+        for p in &msg.payloads {
+            match p {
+                Payload::Sa(sa) => choice = proposal::accept_ph1_reply(sa, &offers),
+                Payload::VendorId(v) => self.log_vendor_id(v),
+                Payload::Notification(n) => {
+                    return Err(Ignore::Fatal(format!(
+                        "fatal {} notify messsage, phase1 should be deleted.",
+                        n.message_type
+                    )))
+                }
+                _ => {}
+            }
+        }
+        let choice = choice.ok_or_else(|| {
+            Ignore::Fatal("the responder's SA is none of our proposals.".to_owned())
+        })?;
+        self.ph1s[i].rcookie = msg.header.responder_cookie;
+        self.ph1s[i].choice = Some(choice);
+        let out = self.ke_nonce_message(i, choice)?;
+        self.ph1s[i].state = Ph1State::MainI3;
+        self.next_message(now, i, bytes, out, true);
+        Ok(())
+    }
+
+    /// Builds HDR, KE, N with fresh DH and nonce values.
+    fn ke_nonce_message(&mut self, i: usize, choice: Ph1Choice) -> Result<Vec<u8>, Ignore> {
+        let dh = DhKeyPair::generate(choice.group, self.rng.as_mut())
+            .map_err(|e| Ignore::Fatal(format!("failed to generate DH: {e}")))?;
+        let nonce_size = self.config.remotes[self.ph1s[i].rmconf].nonce_size;
+        let nonce = self.random(usize::try_from(nonce_size.clamp(8, 256)).unwrap_or(16));
+        let p = &mut self.ph1s[i];
+        if p.side == Side::Initiator {
+            p.g_xi = dh.public_value().to_vec();
+            p.ni.clone_from(&nonce);
+        } else {
+            p.g_xr = dh.public_value().to_vec();
+            p.nr.clone_from(&nonce);
+        }
+        let msg = Message {
+            header: Header::new(
+                p.icookie,
+                p.rcookie,
+                ExchangeType::IdentityProtection,
+                Flags(0),
+                0,
+            ),
+            payloads: vec![
+                Payload::KeyExchange(dh.public_value().to_vec()),
+                Payload::Nonce(nonce),
+            ],
+        };
+        p.dh = Some(dh);
+        msg.encode().map_err(|e| Ignore::Fatal(e.to_string()))
+    }
+
+    /// Records `received` as answered by `out`, sends it, and (if `retransmit`) keeps
+    /// resending it until the next message arrives.
+    fn next_message(
+        &mut self,
+        now: Instant,
+        i: usize,
+        received: &[u8],
+        out: Vec<u8>,
+        retransmit: bool,
+    ) {
+        let (local, remote) = (self.ph1s[i].local, self.ph1s[i].remote);
+        let timer = self.timer();
+        self.ph1s[i].retx =
+            retransmit.then(|| Retransmit::new(now, &timer, local, remote, out.clone()));
+        self.remember(now, received, Some((local, remote, out.clone())));
+        self.send(local, remote, out);
+    }
+
+    fn ke_nonce(msg: &Message) -> Option<(Vec<u8>, Vec<u8>)> {
+        let mut ke = None;
+        let mut nonce = None;
+        for p in &msg.payloads {
+            match p {
+                Payload::KeyExchange(k) => ke = Some(k.clone()),
+                Payload::Nonce(n) => nonce = Some(n.clone()),
+                _ => {}
+            }
+        }
+        Some((ke?, nonce?))
+    }
+
+    /// Responder, message 3: HDR, KE, Ni. Answers HDR, KE, Nr and derives the keys.
+    fn main_r3(&mut self, now: Instant, i: usize, bytes: &[u8]) -> Result<(), Ignore> {
+        let msg = Message::decode(bytes).map_err(|e| Ignore::Loud(e.to_string()))?;
+        let (ke, ni) = Self::ke_nonce(&msg)
+            .ok_or_else(|| Ignore::Loud("few isakmp message received.".to_owned()))?;
+        let choice = self.ph1s[i]
+            .choice
+            .ok_or_else(|| Ignore::Fatal("no proposal".into()))?;
+        self.ph1s[i].g_xi = ke;
+        self.ph1s[i].ni = ni;
+        let out = self.ke_nonce_message(i, choice)?;
+        self.derive_keys(i)?;
+        self.ph1s[i].state = Ph1State::MainR4;
+        self.next_message(now, i, bytes, out, true);
+        Ok(())
+    }
+
+    /// Initiator, message 4: HDR, KE, Nr. Answers HDR*, IDii, HASH_I.
+    fn main_i4(&mut self, now: Instant, i: usize, bytes: &[u8]) -> Result<(), Ignore> {
+        let msg = Message::decode(bytes).map_err(|e| Ignore::Loud(e.to_string()))?;
+        let (ke, nr) = Self::ke_nonce(&msg)
+            .ok_or_else(|| Ignore::Loud("few isakmp message received.".to_owned()))?;
+        self.ph1s[i].g_xr = ke;
+        self.ph1s[i].nr = nr;
+        self.derive_keys(i)?;
+        let out = self.id_hash_message(i)?;
+        self.ph1s[i].state = Ph1State::MainI5;
+        self.next_message(now, i, bytes, out, true);
+        Ok(())
+    }
+
+    /// SKEYID and its children, the cipher and the first IV.
+    fn derive_keys(&mut self, i: usize) -> Result<(), Ignore> {
+        let p = &self.ph1s[i];
+        let choice = p
+            .choice
+            .ok_or_else(|| Ignore::Fatal("no proposal".into()))?;
+        let fatal = |e: crate::crypto::CryptoError| Ignore::Fatal(e.to_string());
+        let peer_ip = p.remote.ip();
+        let psk = match self.psk.lookup(peer_ip.to_string().as_bytes()) {
+            Ok(Some(k)) => k,
+            Ok(None) => {
+                return Err(Ignore::Fatal(format!(
+                    "couldn't find the pskey for {peer_ip}."
+                )))
+            }
+            Err(e) => return Err(Ignore::Fatal(format!("psk file: {e}"))),
+        };
+        let dh = p.dh.as_ref().ok_or_else(|| Ignore::Fatal("no DH".into()))?;
+        let peer_pub = if p.side == Side::Initiator {
+            &p.g_xr
+        } else {
+            &p.g_xi
+        };
+        let g_xy = dh.shared_secret(peer_pub).map_err(fatal)?;
+        let hash = Hash::new(choice.hash).map_err(fatal)?;
+        let prf = hash.prf();
+        let skeyid = skeyid_psk(&prf, &psk, &p.ni, &p.nr).map_err(fatal)?;
+        let key_len = Cipher::key_bytes(choice.encryption, choice.key_length).map_err(fatal)?;
+        let keys = Phase1Keys::derive(
+            &prf,
+            skeyid,
+            g_xy.as_bytes(),
+            &p.icookie,
+            &p.rcookie,
+            key_len,
+        )
+        .map_err(fatal)?;
+        let cipher =
+            Cipher::new(choice.encryption, keys.encryption_key.as_bytes()).map_err(fatal)?;
+        let iv = phase1_iv(&hash, &p.g_xi, &p.g_xr, cipher.block_size()).map_err(fatal)?;
+        let p = &mut self.ph1s[i];
+        p.iv = iv;
+        p.crypto = Some(Ph1Crypto {
+            hash,
+            prf,
+            keys,
+            cipher,
+        });
+        Ok(())
+    }
+
+    /// HDR*, ID, HASH_I (initiator) or HASH_R (responder), encrypted; advances the IV.
+    fn id_hash_message(&mut self, i: usize) -> Result<Vec<u8>, Ignore> {
+        let rm = &self.config.remotes[self.ph1s[i].rmconf];
+        let id = ident::phase1_id(rm.my_identifier.as_ref(), self.ph1s[i].local.ip());
+        let id_msg = Message {
+            header: Header::new(
+                [0; 8],
+                [0; 8],
+                ExchangeType::IdentityProtection,
+                Flags(0),
+                0,
+            ),
+            payloads: vec![Payload::Identification(id.clone())],
+        };
+        let encoded = id_msg.encode().map_err(|e| Ignore::Fatal(e.to_string()))?;
+        let id_b = raw_body(&encoded, PayloadType::Identification).unwrap_or_default();
+        let p = &self.ph1s[i];
+        let c = p
+            .crypto
+            .as_ref()
+            .ok_or_else(|| Ignore::Fatal("no keys".into()))?;
+        let t = Phase1Transcript {
+            g_xi: &p.g_xi,
+            g_xr: &p.g_xr,
+            cky_i: &p.icookie,
+            cky_r: &p.rcookie,
+            sai_b: &p.sai_b,
+        };
+        let hash = if p.side == Side::Initiator {
+            t.hash_i(&c.prf, &c.keys.skeyid, &id_b)
+        } else {
+            t.hash_r(&c.prf, &c.keys.skeyid, &id_b)
+        }
+        .map_err(|e| Ignore::Fatal(e.to_string()))?;
+        let msg = Message {
+            header: Header::new(
+                p.icookie,
+                p.rcookie,
+                ExchangeType::IdentityProtection,
+                Flags::ENCRYPTION,
+                0,
+            ),
+            payloads: vec![Payload::Identification(id), Payload::Hash(hash)],
+        };
+        let e =
+            encrypt_message(&msg, &c.cipher, &p.iv).map_err(|e| Ignore::Fatal(e.to_string()))?;
+        let p = &mut self.ph1s[i];
+        p.iv = e.next_iv;
+        p.id_b = id_b;
+        Ok(e.datagram)
+    }
+
+    /// Decrypts HDR*, ID, HASH and checks the peer's HASH_I / HASH_R.
+    fn check_id_hash(&mut self, i: usize, bytes: &[u8]) -> Result<Vec<u8>, Ignore> {
+        let p = &self.ph1s[i];
+        let c = p
+            .crypto
+            .as_ref()
+            .ok_or_else(|| Ignore::Fatal("no keys".into()))?;
+        let header = Header::decode(bytes).map_err(|e| Ignore::Loud(e.to_string()))?;
+        if !header.flags.contains(Flags::ENCRYPTION) {
+            return Err(Ignore::Loud(
+                "reject the packet, expecting the packet encrypted.".to_owned(),
+            ));
+        }
+        // A wrong pre-shared key gives wrong keys, and the body decrypts to garbage.
+        let (msg, d) = decrypt_message(bytes, &c.cipher, &p.iv).map_err(|e| {
+            Ignore::Loud(format!(
+                "failed to parse the decrypted packet from {}: {e} (pre-shared key mismatch?)",
+                p.remote_ep()
+            ))
+        })?;
+        let idp_b = RawPayloads::new(d.header.next_payload, &d.body, 0)
+            .map_while(Result::ok)
+            .find(|r| r.payload_type == PayloadType::Identification)
+            .map(|r| r.body().to_vec());
+        let their_hash = msg.payloads.iter().find_map(|p| match p {
+            Payload::Hash(h) => Some(h.clone()),
+            _ => None,
+        });
+        let (Some(idp_b), Some(their_hash)) = (idp_b, their_hash) else {
+            return Err(Ignore::Loud("few isakmp message received.".to_owned()));
+        };
+        let t = Phase1Transcript {
+            g_xi: &p.g_xi,
+            g_xr: &p.g_xr,
+            cky_i: &p.icookie,
+            cky_r: &p.rcookie,
+            sai_b: &p.sai_b,
+        };
+        let expected = if p.side == Side::Initiator {
+            t.hash_r(&c.prf, &c.keys.skeyid, &idp_b)
+        } else {
+            t.hash_i(&c.prf, &c.keys.skeyid, &idp_b)
+        }
+        .map_err(|e| Ignore::Fatal(e.to_string()))?;
+        if !ct_eq(&expected, &their_hash) {
+            return Err(Ignore::Loud("HASH mismatch.".to_owned()));
+        }
+        for p in &msg.payloads {
+            if let Payload::Notification(n) = p {
+                if n.message_type == crate::isakmp::NotifyType::InitialContact {
+                    self.initial_contact_received(i);
+                }
+            }
+        }
+        Ok(d.next_iv)
+    }
+
+    /// Responder, message 5: HDR*, IDii, HASH_I. Answers HDR*, IDir, HASH_R.
+    fn main_r5(&mut self, now: Instant, i: usize, bytes: &[u8]) -> Result<(), Ignore> {
+        let next_iv = self.check_id_hash(i, bytes)?;
+        self.ph1s[i].iv = next_iv;
+        let out = self.id_hash_message(i)?;
+        self.next_message(now, i, bytes, out, false);
+        self.established(now, i);
+        Ok(())
+    }
+
+    /// Initiator, message 6: HDR*, IDir, HASH_R.
+    fn main_i6(&mut self, now: Instant, i: usize, bytes: &[u8]) -> Result<(), Ignore> {
+        let next_iv = self.check_id_hash(i, bytes)?;
+        self.ph1s[i].iv = next_iv;
+        self.remember(now, bytes, None);
+        self.established(now, i);
+        Ok(())
+    }
+
+    fn established(&mut self, now: Instant, i: usize) {
+        let lifetime = self.ph1s[i]
+            .choice
+            .map_or(crate::conf::DEFAULT_PHASE1_LIFETIME, |c| c.lifetime);
+        let p = &mut self.ph1s[i];
+        p.state = Ph1State::Established;
+        p.retx = None;
+        p.established_at = Some(now);
+        p.expire_at = now + Duration::from_secs(lifetime.max(1));
+        let (l, r, idx) = (p.local_ep(), p.remote_ep(), p.index());
+        let initiator = p.side == Side::Initiator;
+        let claim = p.claim_lifetime;
+        self.log(
+            LogLevel::Info,
+            format!("ISAKMP-SA established {l}-{r} spi:{idx}"),
+        );
+        if initiator && self.config.remotes[self.ph1s[i].rmconf].initial_contact {
+            let first = !self.ph1s.iter().enumerate().any(|(j, q)| {
+                j != i && q.is_established() && q.remote.ip() == self.ph1s[i].remote.ip()
+            });
+            if first {
+                self.send_initial_contact(now, i);
+            }
+        }
+        if claim {
+            // We shortened the initiator's lifetime (proposal_check claim): say so.
+            let spi = [self.ph1s[i].icookie, self.ph1s[i].rcookie].concat();
+            let data = lifetime_attributes(lifetime);
+            self.send_notify(
+                i,
+                crate::isakmp::ProtocolId::Isakmp,
+                spi,
+                crate::isakmp::NotifyType::ResponderLifetime,
+                data,
+            );
+        }
+        self.ph1_established(now, i);
+    }
+}
+
+/// Why a packet was not taken.
+pub(super) enum Ignore {
+    /// Expected noise (late duplicates): debug log only.
+    Quiet(String),
+    /// Logged as an error; the negotiation goes on (the peer may retransmit).
+    Loud(String),
+    /// Logged; the negotiation is abandoned.
+    Fatal(String),
+}
+
+/// LifeType seconds and LifeDuration as the data of a RESPONDER-LIFETIME notify (the
+/// phase-1 and IPsec DOI classes have the same numbers for these two).
+pub(super) fn lifetime_attributes(seconds: u64) -> Vec<u8> {
+    use crate::isakmp::{IpsecAttribute, LifeType};
+    let mut data = Vec::new();
+    if let Ok(attrs) = IpsecAttribute::to_attributes(&[
+        IpsecAttribute::LifeType(LifeType::Seconds),
+        IpsecAttribute::LifeDuration(seconds),
+    ]) {
+        for a in &attrs {
+            let _ = a.encode(&mut data);
+        }
+    }
+    data
+}

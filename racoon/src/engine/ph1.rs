@@ -1,0 +1,92 @@
+//! The phase-1 handle: everything one ISAKMP SA negotiation keeps between messages.
+
+use super::proposal::Ph1Choice;
+use super::retransmit::Retransmit;
+use crate::crypto::{Cipher, DhKeyPair, Hash, Phase1Keys, Prf};
+use crate::isakmp::Cookie;
+use common::addr::Endpoint;
+use std::net::SocketAddr;
+use std::time::Instant;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Side {
+    Initiator,
+    Responder,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Ph1State {
+    /// Main mode initiator, message 1 (SA) sent.
+    MainI1,
+    /// Main mode initiator, message 3 (KE, Ni) sent.
+    MainI3,
+    /// Main mode initiator, message 5 (IDii, HASH_I) sent.
+    MainI5,
+    /// Main mode responder, message 2 (SA) sent.
+    MainR2,
+    /// Main mode responder, message 4 (KE, Nr) sent.
+    MainR4,
+    Established,
+}
+
+/// Keys and cipher state of an authenticated (or authenticating) ISAKMP SA.
+pub(crate) struct Ph1Crypto {
+    pub hash: Hash,
+    pub prf: Prf,
+    pub keys: Phase1Keys,
+    pub cipher: Cipher,
+}
+
+pub(crate) struct Ph1 {
+    pub id: u64,
+    pub side: Side,
+    pub local: SocketAddr,
+    pub remote: SocketAddr,
+    /// Index of the `remote` section in the configuration.
+    pub rmconf: usize,
+    pub icookie: Cookie,
+    pub rcookie: Cookie,
+    pub state: Ph1State,
+    pub sai_b: Vec<u8>,
+    pub choice: Option<Ph1Choice>,
+    pub dh: Option<DhKeyPair>,
+    pub g_xi: Vec<u8>,
+    pub g_xr: Vec<u8>,
+    pub ni: Vec<u8>,
+    pub nr: Vec<u8>,
+    pub crypto: Option<Ph1Crypto>,
+    /// The CBC IV for the next phase-1 message; once established, the last block of the
+    /// last phase-1 message, from which quick-mode and informational IVs derive.
+    pub iv: Vec<u8>,
+    /// Our ID payload body as sent (IDii_b or IDir_b).
+    pub id_b: Vec<u8>,
+    pub retx: Option<Retransmit>,
+    /// Negotiation deadline (timer phase1) or, once established, the lifetime's end.
+    pub expire_at: Instant,
+    pub established_at: Option<Instant>,
+    /// Tell the peer about it with RESPONDER-LIFETIME.
+    pub claim_lifetime: bool,
+}
+
+impl Ph1 {
+    pub fn local_ep(&self) -> Endpoint {
+        Endpoint::from(self.local)
+    }
+
+    pub fn remote_ep(&self) -> Endpoint {
+        Endpoint::from(self.remote)
+    }
+
+    /// `icookie:rcookie` in hex, as racoon prints an ISAKMP-SA index.
+    pub fn index(&self) -> String {
+        format!("{}:{}", hex(&self.icookie), hex(&self.rcookie))
+    }
+
+    pub fn is_established(&self) -> bool {
+        self.state == Ph1State::Established
+    }
+}
+
+pub(crate) fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}

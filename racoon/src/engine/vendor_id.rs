@@ -1,0 +1,60 @@
+//! Vendor IDs: racoon's are MD5 hashes of a name (vendorid.c); the NAT-T and DPD ones are
+//! fixed bytes that happen to be MD5 hashes too. Received ones are logged by name.
+
+use crate::crypto::Hash;
+
+/// Names whose MD5 hash is a known vendor ID.
+const KNOWN: &[&str] = &[
+    "KAME/racoon",
+    "IPSec-Tools",
+    "draft-ietf-ipsec-nat-t-ike-00",
+    "draft-ietf-ipsec-nat-t-ike-01",
+    "draft-ietf-ipsec-nat-t-ike-02",
+    "draft-ietf-ipsec-nat-t-ike-02\n",
+    "draft-ietf-ipsec-nat-t-ike-03",
+    "draft-ietf-ipsec-nat-t-ike-04",
+    "draft-ietf-ipsec-nat-t-ike-05",
+    "draft-ietf-ipsec-nat-t-ike-06",
+    "draft-ietf-ipsec-nat-t-ike-07",
+    "draft-ietf-ipsec-nat-t-ike-08",
+    "RFC 3947",
+    "CISCO-UNITY",
+    "FRAGMENTATION",
+];
+
+/// The DPD vendor ID of RFC 3706 (not an MD5 of a name).
+const DPD: [u8; 16] = [
+    0xaf, 0xca, 0xd7, 0x13, 0x68, 0xa1, 0xf1, 0xc9, 0x6b, 0x86, 0x96, 0xfc, 0x77, 0x57, 0x01, 0x00,
+];
+
+fn md5(name: &str) -> Option<Vec<u8>> {
+    Hash::from_name("md5").ok()?.digest(&[name.as_bytes()]).ok()
+}
+
+/// The vendor ID this racoon sends, as the original did in the seeds.
+pub(crate) fn ours() -> Option<Vec<u8>> {
+    md5("KAME/racoon")
+}
+
+/// The printable name of a received vendor ID, if known.
+pub(crate) fn name(vid: &[u8]) -> Option<String> {
+    if vid.len() >= 16 && vid.get(..16) == Some(&DPD[..]) {
+        return Some("DPD".to_owned());
+    }
+    KNOWN
+        .iter()
+        .find(|n| md5(n).is_some_and(|h| vid == h.as_slice()))
+        .map(|n| n.trim_end().to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn our_id_is_recognised() {
+        assert_eq!(name(&ours().unwrap()).as_deref(), Some("KAME/racoon"));
+        assert_eq!(name(&DPD).as_deref(), Some("DPD"));
+        assert_eq!(name(b"nonsense"), None);
+    }
+}

@@ -1,0 +1,359 @@
+//! Engine tests: an initiator and a responder engine in one process, a fake clock and a
+//! link that can drop, duplicate and reorder (driven by a seeded RNG, so every run is
+//! reproducible). The two must converge to the same keys.
+
+use common::addr::Selector;
+use common::kernel::Event;
+use common::policy::{Action, Direction, Level, Policy, PolicySelector, Request};
+use common::sa::{Mode, Sa, SaType};
+use racoon::conf::{parse_str, NoIncludes};
+use racoon::engine::{Engine, KernelRequest, Output, SeededRng};
+use racoon::psk::PskFile;
+use std::collections::BTreeMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+pub const A: &str = "192.168.1.100";
+pub const B: &str = "192.168.2.100";
+
+pub fn ip(s: &str) -> IpAddr {
+    s.parse().unwrap()
+}
+
+/// racoon.conf for one gateway of the KAME HOWTO layout.
+pub fn conf(peer: &str, extra_remote: &str, proposal: &str, sainfo: &str) -> String {
+    format!(
+        "remote {peer} {{\n exchange_mode main;\n {extra_remote}\n proposal {{\n {proposal}\n }}\n}}\n{sainfo}\n"
+    )
+}
+
+pub const PROPOSAL: &str = "encryption_algorithm 3des; hash_algorithm md5; \
+    authentication_method pre_shared_key; dh_group modp1024;";
+
+pub fn sainfo(local: &str, remote: &str, body: &str) -> String {
+    format!("sainfo address {local} any address {remote} any {{\n {body}\n}}")
+}
+
+pub struct Node {
+    pub engine: Engine,
+    pub addr: IpAddr,
+    pub logs: Vec<String>,
+    pub installs: Vec<(Sa, Sa)>,
+    pub deletes: Vec<common::sa::SaId>,
+    pub next_spi: u32,
+    pub timer: Option<Instant>,
+}
+
+impl Node {
+    pub fn new(addr: &str, conf_text: &str, psk_text: &str, seed: u64) -> Node {
+        let config = parse_str("racoon.conf", conf_text, &mut NoIncludes).expect("config parses");
+        let psk = PskFile::parse(psk_text.as_bytes());
+        Node {
+            engine: Engine::new(
+                Arc::new(config),
+                Arc::new(psk),
+                vec![ip(addr)],
+                Box::new(SeededRng::new(seed)),
+            ),
+            addr: ip(addr),
+            logs: Vec::new(),
+            installs: Vec::new(),
+            deletes: Vec::new(),
+            next_spi: 0x1000 + (seed as u32 & 0xff) * 0x100,
+            timer: None,
+        }
+    }
+
+    pub fn has_log(&self, text: &str) -> bool {
+        self.logs.iter().any(|l| l == text)
+    }
+
+    pub fn has_log_containing(&self, text: &str) -> bool {
+        self.logs.iter().any(|l| l.contains(text))
+    }
+}
+
+/// The lossy link's behaviour.
+#[derive(Clone, Copy, Default)]
+pub struct Link {
+    /// Per mille of packets dropped, duplicated; maximum extra delay in ms (reordering).
+    pub drop: u64,
+    pub duplicate: u64,
+    pub jitter_ms: u64,
+}
+
+/// A datagram on the link: destination node, from, to, bytes.
+type Packet = (usize, SocketAddr, SocketAddr, Vec<u8>);
+
+pub struct Sim {
+    pub nodes: [Node; 2],
+    pub now: Instant,
+    pub start: Instant,
+    pub link: Link,
+    rng: SeededRng,
+    /// (deliver at, sequence) -> (to node, from, to, bytes)
+    in_flight: BTreeMap<(Instant, u64), Packet>,
+    seq: u64,
+    pub sent: usize,
+}
+
+impl Sim {
+    pub fn new(a: Node, b: Node, link: Link, seed: u64) -> Sim {
+        let now = Instant::now();
+        Sim {
+            nodes: [a, b],
+            now,
+            start: now,
+            link,
+            rng: SeededRng::new(seed),
+            in_flight: BTreeMap::new(),
+            seq: 0,
+            sent: 0,
+        }
+    }
+
+    fn chance(&mut self, per_mille: u64) -> bool {
+        per_mille > 0 && self.rng.next_u64() % 1000 < per_mille
+    }
+
+    fn transmit(&mut self, to_node: usize, from: SocketAddr, to: SocketAddr, bytes: Vec<u8>) {
+        self.sent += 1;
+        if self.chance(self.link.drop) {
+            return;
+        }
+        let copies = if self.chance(self.link.duplicate) {
+            2
+        } else {
+            1
+        };
+        for _ in 0..copies {
+            let jitter = if self.link.jitter_ms > 0 {
+                self.rng.next_u64() % self.link.jitter_ms
+            } else {
+                0
+            };
+            let at = self.now + Duration::from_millis(5 + jitter);
+            self.seq += 1;
+            self.in_flight
+                .insert((at, self.seq), (to_node, from, to, bytes.clone()));
+        }
+    }
+
+    /// Drains every node's outputs, answering GETSPI at once, until all are quiet.
+    pub fn drain(&mut self) {
+        loop {
+            let mut any = false;
+            for n in 0..2 {
+                while let Some(out) = self.nodes[n].engine.next_output() {
+                    any = true;
+                    match out {
+                        Output::Send { from, to, bytes } => {
+                            let peer = self.nodes.iter().position(|x| x.addr == to.ip());
+                            if let Some(p) = peer {
+                                self.transmit(p, from, to, bytes);
+                            }
+                        }
+                        Output::Kernel(KernelRequest::GetSpi { id, .. }) => {
+                            let node = &mut self.nodes[n];
+                            node.next_spi += 1;
+                            let spi = node.next_spi;
+                            let now = self.now;
+                            node.engine.handle_spi(now, id, spi);
+                        }
+                        Output::Kernel(KernelRequest::Install { inbound, outbound }) => {
+                            self.nodes[n].installs.push((*inbound, *outbound))
+                        }
+                        Output::Kernel(KernelRequest::Delete { sa }) => {
+                            self.nodes[n].deletes.push(sa)
+                        }
+                        Output::Log { text, .. } => self.nodes[n].logs.push(text),
+                        Output::ArmTimer { at } => self.nodes[n].timer = Some(at),
+                    }
+                }
+            }
+            if !any {
+                return;
+            }
+        }
+    }
+
+    /// Runs until nothing is in flight and no timer is due before `limit`.
+    pub fn run_for(&mut self, limit: Duration) {
+        let end = self.now + limit;
+        loop {
+            self.drain();
+            let next_packet = self.in_flight.keys().next().map(|k| k.0);
+            let next_timer = self
+                .nodes
+                .iter()
+                .filter_map(|n| n.engine.poll_timeout())
+                .min();
+            let next = match (next_packet, next_timer) {
+                (Some(a), Some(b)) => a.min(b),
+                (a, b) => match a.or(b) {
+                    Some(t) => t,
+                    None => return,
+                },
+            };
+            if next > end {
+                self.now = end;
+                return;
+            }
+            self.now = self.now.max(next);
+            if next_packet == Some(next) {
+                let key = *self.in_flight.keys().next().unwrap();
+                let (to_node, from, to, bytes) = self.in_flight.remove(&key).unwrap();
+                let now = self.now;
+                self.nodes[to_node]
+                    .engine
+                    .handle_datagram(now, to, from, &bytes);
+            } else {
+                let now = self.now;
+                for n in 0..2 {
+                    if self.nodes[n]
+                        .engine
+                        .poll_timeout()
+                        .is_some_and(|t| t <= now)
+                    {
+                        self.nodes[n].engine.handle_timeout(now);
+                    }
+                }
+            }
+        }
+    }
+
+    pub fn event(&mut self, node: usize, event: Event) {
+        let now = self.now;
+        self.nodes[node].engine.handle_kernel_event(now, event);
+    }
+}
+
+pub fn policy(
+    src: &str,
+    dst: &str,
+    dir: Direction,
+    mode: Mode,
+    tunnel: Option<(&str, &str)>,
+    reqid: u32,
+) -> Policy {
+    let mut p = Policy::new(
+        PolicySelector::Addresses {
+            src: src.parse::<Selector>().unwrap(),
+            dst: dst.parse::<Selector>().unwrap(),
+            ul_proto: 255,
+        },
+        dir,
+        Action::Ipsec,
+    );
+    p.requests.push(Request {
+        proto: SaType::Esp,
+        mode,
+        tunnel: tunnel.map(|(a, b)| (ip(a), ip(b))),
+        level: Level::Require,
+        reqid,
+    });
+    p
+}
+
+pub fn acquire(local: &str, remote: &str, out_policy: Policy) -> Event {
+    let request = out_policy.requests[0].clone();
+    Event::Acquire {
+        src: ip(local),
+        dst: ip(remote),
+        satype: SaType::Esp,
+        policy: out_policy,
+        request,
+        seq: 1,
+    }
+}
+
+/// The two gateways of the KAME HOWTO with the given sainfo bodies and PSKs.
+pub fn tunnel_pair(
+    sainfo_a: &str,
+    sainfo_b: &str,
+    psk_a: &str,
+    psk_b: &str,
+    link: Link,
+    seed: u64,
+) -> Sim {
+    let a = Node::new(
+        A,
+        &conf(
+            B,
+            "",
+            PROPOSAL,
+            &sainfo("172.16.1.0/24", "172.16.2.0/24", sainfo_a),
+        ),
+        &format!("{B} {psk_a}\n"),
+        seed,
+    );
+    let b = Node::new(
+        B,
+        &conf(
+            A,
+            "",
+            PROPOSAL,
+            &sainfo("172.16.2.0/24", "172.16.1.0/24", sainfo_b),
+        ),
+        &format!("{A} {psk_b}\n"),
+        seed + 1,
+    );
+    let mut sim = Sim::new(a, b, link, seed + 2);
+    let p_in = policy(
+        "172.16.1.0/24",
+        "172.16.2.0/24",
+        Direction::In,
+        Mode::Tunnel,
+        Some((A, B)),
+        9,
+    );
+    sim.event(1, Event::PolicyAdded(p_in));
+    let p_out = policy(
+        "172.16.1.0/24",
+        "172.16.2.0/24",
+        Direction::Out,
+        Mode::Tunnel,
+        Some((A, B)),
+        7,
+    );
+    sim.event(0, acquire(A, B, p_out));
+    sim
+}
+
+pub const SAINFO: &str = "pfs_group modp768; encryption_algorithm 3des; \
+    authentication_algorithm hmac_md5; compression_algorithm deflate;";
+
+/// A's outbound equals B's inbound and the other way round, reqid aside (each side's
+/// reqid is its own policy's).
+pub fn assert_pairs_match(sim: &Sim) {
+    let (a, b) = (&sim.nodes[0], &sim.nodes[1]);
+    assert_eq!(
+        a.installs.len(),
+        1,
+        "A installs: {:?}\nA logs: {:#?}",
+        a.installs,
+        a.logs
+    );
+    assert_eq!(
+        b.installs.len(),
+        1,
+        "B installs: {:?}\nB logs: {:#?}",
+        b.installs,
+        b.logs
+    );
+    let (a_in, a_out) = &a.installs[0];
+    let (b_in, b_out) = &b.installs[0];
+    let same = |x: &Sa, y: &Sa| {
+        let mut y = y.clone();
+        y.reqid = x.reqid;
+        assert_eq!(*x, y);
+        assert_eq!(
+            x.enc.as_ref().map(|k| k.key.clone()),
+            y.enc.as_ref().map(|k| k.key.clone())
+        );
+    };
+    same(a_out, b_in);
+    same(b_out, a_in);
+    assert_ne!(a_in.spi, a_out.spi);
+}
