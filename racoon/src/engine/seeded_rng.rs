@@ -12,8 +12,12 @@ pub struct SeededRng {
 
 impl SeededRng {
     pub fn new(seed: u64) -> SeededRng {
+        // splitmix64 spreads nearby seeds apart; xorshift needs a non-zero state.
+        let mut z = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         SeededRng {
-            state: seed ^ 0x9E37_79B9_7F4A_7C15 | 1,
+            state: (z ^ (z >> 31)) | 1,
         }
     }
 
@@ -49,5 +53,9 @@ mod tests {
         b.fill(&mut y).unwrap();
         assert_eq!(x, y);
         assert_ne!(x, [0u8; 13]);
+        let mut c = SeededRng::new(6);
+        let mut z = [0u8; 13];
+        c.fill(&mut z).unwrap();
+        assert_ne!(x, z, "neighbouring seeds must give different streams");
     }
 }

@@ -277,25 +277,30 @@ pub fn tunnel_pair(
     link: Link,
     seed: u64,
 ) -> Sim {
+    tunnel_pair_with("", sainfo_a, sainfo_b, psk_a, psk_b, link, seed)
+}
+
+/// [`tunnel_pair`] with global sections (`timer { ... }`) in front of both files.
+pub fn tunnel_pair_with(
+    prefix: &str,
+    sainfo_a: &str,
+    sainfo_b: &str,
+    psk_a: &str,
+    psk_b: &str,
+    link: Link,
+    seed: u64,
+) -> Sim {
+    let sa_a = sainfo("172.16.1.0/24", "172.16.2.0/24", sainfo_a);
+    let sa_b = sainfo("172.16.2.0/24", "172.16.1.0/24", sainfo_b);
     let a = Node::new(
         A,
-        &conf(
-            B,
-            "",
-            PROPOSAL,
-            &sainfo("172.16.1.0/24", "172.16.2.0/24", sainfo_a),
-        ),
+        &format!("{prefix}{}", conf(B, "", PROPOSAL, &sa_a)),
         &format!("{B} {psk_a}\n"),
         seed,
     );
     let b = Node::new(
         B,
-        &conf(
-            A,
-            "",
-            PROPOSAL,
-            &sainfo("172.16.2.0/24", "172.16.1.0/24", sainfo_b),
-        ),
+        &format!("{prefix}{}", conf(A, "", PROPOSAL, &sa_b)),
         &format!("{A} {psk_b}\n"),
         seed + 1,
     );
