@@ -21,6 +21,10 @@
 //!   through PF_KEY, af_key's list is empty too);
 //! - a DELETE carries only the SA's SPI and addresses, and SPD messages no reference
 //!   count (`reserved=0`);
+//! - af_key adds an `SADB_EXT_ADDRESS_PROXY` (type 7) to SA messages whose XFRM
+//!   selector source differs from the SA's source (an SA installed through PF_KEY has
+//!   an empty selector, so its ADD shows `proto=255 prefixlen=0` and `00000000`); the
+//!   SA model has no selector, so the re-encoded message never has one;
 //! - a PF_KEY promiscuous socket also sees the requests other programs send, and every
 //!   change notification twice (Linux's `pfkey_broadcast` sends promiscuous sockets a
 //!   copy of each message on top of the one they get as any socket); XFRM reports each

@@ -20,6 +20,12 @@ block() {
 	awk -v t="type=$2 " 'BEGIN { RS = ""; ORS = "\n\n" } index($0, "sadb_msg{ version=2 " t) { print; exit }' "$1"
 }
 
+# last_block LOG TYPE: the last such block (on PF_KEY, the kernel's own notification
+# rather than the request it answers).
+last_block() {
+	awk -v t="type=$2 " 'BEGIN { RS = "" } index($0, "sadb_msg{ version=2 " t) { b = $0 } END { print b }' "$1"
+}
+
 for BACKEND in "${backends[@]}"; do
 	on left ip xfrm state flush
 	on left ip xfrm policy flush
@@ -53,6 +59,8 @@ for BACKEND in "${backends[@]}"; do
 	acq=$(block "$mon" 6)
 	log "$BACKEND: the ADD as setkey -x printed it:"
 	printf '%s\n' "$add"
+	log "$BACKEND: the last ADD as setkey -x printed it:"
+	last_block "$mon" 3
 	log "$BACKEND: the ACQUIRE as setkey -x printed it:"
 	printf '%s\n' "$acq"
 
