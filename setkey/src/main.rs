@@ -66,9 +66,6 @@ fn run(name: &str, opts: &Options) -> Result<u8, String> {
     let semantics = Semantics {
         rfc_fwd: opts.semantics == cli::Semantics::Rfc,
     };
-    if opts.forever && matches!(opts.action(), Action::Dump { .. }) {
-        return Err("-l: not implemented yet".into());
-    }
     let runs = matches!(
         opts.action(),
         Action::Script(_) | Action::Stdin | Action::Dump { .. } | Action::Flush { .. }
@@ -116,6 +113,10 @@ fn run(name: &str, opts: &Options) -> Result<u8, String> {
         (Action::Stdin, k) => {
             let stdin = std::io::stdin();
             run::stdin(&mut cx, k, &mut stdin.lock()).map_err(io)
+        }
+        (Action::Dump { policy }, Some(k)) if opts.forever => {
+            let second = std::time::Duration::from_secs(1);
+            run::dump_forever(&mut cx, k, policy, &printer.opts, None, second).map_err(io)
         }
         (Action::Dump { policy }, Some(k)) => {
             run::dump(&mut cx, k, policy, &printer.opts).map_err(io)

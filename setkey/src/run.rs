@@ -132,6 +132,49 @@ pub fn dump(
     Ok(0)
 }
 
+/// `-D -l`: the original's loop: the short header once, then every `pause` the table
+/// again, SAs one line each (`-DP -l` prints policies in full), forever, or `rounds`
+/// times for tests.
+pub fn dump_forever(
+    cx: &mut Ctx<'_>,
+    kernel: &mut (dyn Kernel + 'static),
+    policy: bool,
+    opts: &DumpOptions<'_>,
+    rounds: Option<u32>,
+    pause: std::time::Duration,
+) -> io::Result<u8> {
+    let mut text = String::new();
+    // Writing to a String cannot fail.
+    let _ = dump::short_header(&mut text);
+    cx.out.write_all(text.as_bytes())?;
+    let mut done = 0u32;
+    loop {
+        text.clear();
+        if policy {
+            let _ = match kernel.dump_policy(!opts.hide_per_socket) {
+                Ok(v) => dump::policy_table(&mut text, &v, opts),
+                Err(e) => writeln!(text, "{e}."),
+            };
+        } else {
+            let _ = match kernel.dump_sa(None) {
+                Ok(v) if v.is_empty() => writeln!(text, "No SAD entries."),
+                Ok(v) => v
+                    .iter()
+                    .filter(|e| opts.show_dead || e.entry.state != common::sa::SaState::Dead)
+                    .try_for_each(|e| dump::short_sa(&mut text, &e.entry, opts.clock)),
+                Err(e) => writeln!(text, "{e}."),
+            };
+        }
+        cx.out.write_all(text.as_bytes())?;
+        cx.out.flush()?;
+        done += 1;
+        if rounds.is_some_and(|r| done >= r) {
+            return Ok(0);
+        }
+        std::thread::sleep(pause);
+    }
+}
+
 /// `-F` / `-FP`: empty the SAD or the SPD.
 pub fn flush(
     cx: &mut Ctx<'_>,

@@ -164,3 +164,52 @@ fn dump_prints_entries_and_says_when_there_are_none() {
     assert!(matches!(k.log.last(), Some(Op::FlushSa(None))));
     assert_eq!(k.batches, 2, "the dump flushes the pending batch first");
 }
+
+#[test]
+fn looping_dump_prints_the_short_header_once_then_a_line_per_sa_each_round() {
+    use common::dump::{DumpOptions, FixedClock};
+    use setkey::run::{dump_forever, Ctx};
+    let steps = resolve_all(
+        "t.conf",
+        &[add(1, 0x100)],
+        Semantics { rfc_fwd: true },
+        &SystemResolver,
+    )
+    .unwrap();
+    let mut k = MemoryKernel::new();
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    Executor {
+        kernel: &mut k,
+        printer: &Terse,
+        source: Source::File("t.conf"),
+        out: &mut out,
+        err: &mut err,
+    }
+    .run(&steps)
+    .unwrap();
+    let clock = FixedClock::utc(3600 * 5 + 61);
+    let opts = DumpOptions::new(&clock);
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let mut cx = Ctx {
+        name: "setkey",
+        semantics: Semantics { rfc_fwd: true },
+        resolver: &SystemResolver,
+        printer: &Terse,
+        out: &mut out,
+        err: &mut err,
+    };
+    dump_forever(
+        &mut cx,
+        &mut k,
+        false,
+        &opts,
+        Some(2),
+        std::time::Duration::ZERO,
+    )
+    .unwrap();
+    let line = "0101 esp M 00000100 ???/??? 10.0.0.1 -> 10.0.0.2\n";
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        format!("time p   s spi      ltime   src -> dst\n{line}{line}")
+    );
+}
