@@ -120,6 +120,16 @@ for BACKEND in "${backends[@]}"; do
 	expect_eq "$BACKEND: -k: the explicit fwd policy loads" "$LOAD_ERR" ""
 	state gw1 kame-tunnel-gw1
 
+	# KAME HOWTO 4.3, as shown: the policy-only files racoon works with (no SAs; the
+	# kernel asks racoon for them). They load silently into exactly these policies.
+	on gw1 "$LAB_BIN/setkey" --backend "$BACKEND" -F
+	for f in kame-racoon-policies kame-natt-racoon-policies; do
+		on gw1 "$LAB_BIN/setkey" --backend "$BACKEND" -FP
+		load gw1 "$SEEDS/$f-192.168.1.100.conf"
+		expect_eq "$BACKEND: $f loads silently" "$LOAD_ERR" ""
+		state gw1 "$f-gw1"
+	done
+
 	# conf-examples: hmac-sha256 with RFC 4868's 128-bit truncation on both backends.
 	load gw1 "$EX/transport/gw1.conf"
 	load gw2 "$EX/transport/gw2.conf"
