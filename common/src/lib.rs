@@ -9,4 +9,5 @@ pub mod pfkey;
 pub mod policy;
 pub mod sa;
 pub mod version;
+mod wire;
 pub mod xfrm;

@@ -10,7 +10,7 @@ use super::consts::ext;
 use super::error::{DecodeError, DecodeErrorKind, EncodeError};
 use super::policy_ext::PolicyExt;
 use super::sockaddr::{SockAddr, SockAddrFault};
-use super::wire::{Put, Reader};
+use super::wire::{align8, Put, Reader};
 
 /// `sadb_sa`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -233,7 +233,7 @@ impl Extension {
         out.put_u16(0); // length, filled in below
         out.put_u16(self.ext_type());
         self.encode_body(out)?;
-        out.pad8();
+        out.pad_from(start, align8);
         let units = u16::try_from((out.len() - start) / 8)
             .map_err(|_| EncodeError { what: "extension" })?;
         out[start..start + 2].copy_from_slice(&units.to_ne_bytes());

@@ -4,7 +4,7 @@ use super::consts::ext;
 use super::error::{DecodeError, EncodeError};
 use super::ext::decode_pair;
 use super::sockaddr::SockAddr;
-use super::wire::{Put, Reader};
+use super::wire::{align8, Put, Reader};
 
 /// `sadb_x_policy` with its requests.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -54,7 +54,7 @@ impl PolicyExt {
             }
             // 16 + 2 sockaddrs is a multiple of 8 for both families; pad anyway so a
             // request never leaves the next one misaligned.
-            out.pad8();
+            out.pad_from(start, align8);
             let len = u16::try_from(out.len() - start).map_err(|_| EncodeError {
                 what: "ipsecrequest",
             })?;

@@ -1,12 +1,15 @@
-//! Byte-level reading and writing: fixed-size fields in host or network order,
-//! alignment, and the netlink attribute (TLV) framing.
+//! XFRM's layout on the shared cursor and writer ([`crate::wire`]): netlink's 4-byte
+//! and the structs' `__u64` alignment, reads that fail with [`DecodeError::Short`]
+//! naming the structure, and the netlink attribute (TLV) framing.
 //!
 //! XFRM structures are C structs in host byte order, except SPIs and ports, which are
-//! in network order as they are on the wire. Every read is bounds-checked and fails
-//! with [`DecodeError::Short`]; nothing here indexes a slice unchecked.
+//! in network order as they are on the wire.
 
 use super::consts::{NLA_HDRLEN, NLA_TYPE_MASK};
 use super::error::DecodeError;
+use crate::wire;
+
+pub(crate) use crate::wire::Put;
 
 /// Rounds `len` up to netlink's 4-byte alignment (`NLMSG_ALIGN`, `NLA_ALIGN`).
 pub const fn align4(len: usize) -> usize {
@@ -21,125 +24,84 @@ pub const fn align_u64(len: usize) -> usize {
     len.div_ceil(a) * a
 }
 
-/// A cursor over a byte slice that names what it is reading, for errors.
+/// The shared cursor ([`crate::wire::Reader`]) with the name of what it reads, so that
+/// a short read becomes [`DecodeError::Short`] saying what, how much and how little.
 #[derive(Debug, Clone)]
 pub struct Reader<'a> {
-    buf: &'a [u8],
-    pos: usize,
+    bytes: wire::Reader<'a>,
     what: &'static str,
 }
 
 impl<'a> Reader<'a> {
     pub fn new(buf: &'a [u8], what: &'static str) -> Reader<'a> {
-        Reader { buf, pos: 0, what }
+        Reader {
+            bytes: wire::Reader::new(buf),
+            what,
+        }
+    }
+
+    /// `read` (of `n` bytes) on the cursor, `None` turned into the error.
+    fn field<T>(
+        &mut self,
+        n: usize,
+        read: impl FnOnce(&mut wire::Reader<'a>) -> Option<T>,
+    ) -> Result<T, DecodeError> {
+        let need = self.bytes.position().saturating_add(n);
+        read(&mut self.bytes).ok_or(DecodeError::Short {
+            what: self.what,
+            need,
+            have: self.bytes.len(),
+        })
     }
 
     /// The next `n` bytes.
     pub fn take(&mut self, n: usize) -> Result<&'a [u8], DecodeError> {
-        let rest = self.buf.get(self.pos..).unwrap_or_default();
-        let out = rest.get(..n).ok_or(DecodeError::Short {
-            what: self.what,
-            need: self.pos.saturating_add(n),
-            have: self.buf.len(),
-        })?;
-        self.pos += n;
-        Ok(out)
+        self.field(n, |r| r.take(n))
     }
 
     pub fn array<const N: usize>(&mut self) -> Result<[u8; N], DecodeError> {
-        let mut out = [0u8; N];
-        out.copy_from_slice(self.take(N)?);
-        Ok(out)
+        self.field(N, wire::Reader::array)
     }
 
     pub fn skip(&mut self, n: usize) -> Result<(), DecodeError> {
-        self.take(n).map(|_| ())
-    }
-
-    /// Skips to the next multiple of `align` from the start.
-    pub fn align_to(&mut self, aligned: fn(usize) -> usize) -> Result<(), DecodeError> {
-        let target = aligned(self.pos);
-        self.skip(target - self.pos)
+        self.field(n, |r| r.skip(n))
     }
 
     pub fn u8(&mut self) -> Result<u8, DecodeError> {
-        Ok(self.array::<1>()?[0])
+        self.field(1, wire::Reader::u8)
     }
 
     pub fn u16(&mut self) -> Result<u16, DecodeError> {
-        self.array().map(u16::from_ne_bytes)
+        self.field(2, wire::Reader::u16)
     }
 
     pub fn be16(&mut self) -> Result<u16, DecodeError> {
-        self.array().map(u16::from_be_bytes)
+        self.field(2, wire::Reader::be16)
     }
 
     pub fn u32(&mut self) -> Result<u32, DecodeError> {
-        self.array().map(u32::from_ne_bytes)
+        self.field(4, wire::Reader::u32)
     }
 
     pub fn i32(&mut self) -> Result<i32, DecodeError> {
-        self.array().map(i32::from_ne_bytes)
+        self.field(4, wire::Reader::i32)
     }
 
     pub fn be32(&mut self) -> Result<u32, DecodeError> {
-        self.array().map(u32::from_be_bytes)
+        self.field(4, wire::Reader::be32)
     }
 
     pub fn u64(&mut self) -> Result<u64, DecodeError> {
-        self.array().map(u64::from_ne_bytes)
+        self.field(8, wire::Reader::u64)
     }
 
     /// Everything not read yet.
     pub fn rest(&mut self) -> &'a [u8] {
-        let rest = self.buf.get(self.pos..).unwrap_or_default();
-        self.pos = self.buf.len();
-        rest
+        self.bytes.rest()
     }
 
     pub fn position(&self) -> usize {
-        self.pos
-    }
-}
-
-/// Appending fixed-size fields to a message being built.
-pub trait Put {
-    fn put_u8(&mut self, v: u8);
-    fn put_u16(&mut self, v: u16);
-    fn put_be16(&mut self, v: u16);
-    fn put_u32(&mut self, v: u32);
-    fn put_i32(&mut self, v: i32);
-    fn put_be32(&mut self, v: u32);
-    fn put_u64(&mut self, v: u64);
-    /// Zero bytes up to the next multiple given by `aligned`, counted from `start`.
-    fn pad_from(&mut self, start: usize, aligned: fn(usize) -> usize);
-}
-
-impl Put for Vec<u8> {
-    fn put_u8(&mut self, v: u8) {
-        self.push(v);
-    }
-    fn put_u16(&mut self, v: u16) {
-        self.extend_from_slice(&v.to_ne_bytes());
-    }
-    fn put_be16(&mut self, v: u16) {
-        self.extend_from_slice(&v.to_be_bytes());
-    }
-    fn put_u32(&mut self, v: u32) {
-        self.extend_from_slice(&v.to_ne_bytes());
-    }
-    fn put_i32(&mut self, v: i32) {
-        self.extend_from_slice(&v.to_ne_bytes());
-    }
-    fn put_be32(&mut self, v: u32) {
-        self.extend_from_slice(&v.to_be_bytes());
-    }
-    fn put_u64(&mut self, v: u64) {
-        self.extend_from_slice(&v.to_ne_bytes());
-    }
-    fn pad_from(&mut self, start: usize, aligned: fn(usize) -> usize) {
-        let len = self.len().saturating_sub(start);
-        self.resize(start + aligned(len), 0);
+        self.bytes.position()
     }
 }
 
