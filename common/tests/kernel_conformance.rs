@@ -45,6 +45,17 @@ macro_rules! on_both_backends {
                 }
             )*
         }
+        /// What `kernel::open(Backend::Pfkey)` gives setkey and racoon: PF_KEY with the
+        /// SAs it would install wrongly sent through XFRM. It must behave as PF_KEY does.
+        mod rfc_pfkey {
+            $(
+                #[test]
+                #[ignore = "needs AF_KEY and ESP: run by the kernel lab"]
+                fn $name() {
+                    super::$name(&mut *super::kernel_rfc_pfkey());
+                }
+            )*
+        }
     };
 }
 

@@ -64,6 +64,13 @@ pub fn kernel(backend: Backend) -> Box<dyn Kernel> {
     k
 }
 
+/// PF_KEY as setkey and racoon open it (`kernel::open(Backend::Pfkey)`), on clean tables.
+pub fn kernel_rfc_pfkey() -> Box<dyn Kernel> {
+    let mut k: Box<dyn Kernel> = Box::new(common::kernel::rfc_pfkey::RfcPfkey::new(open_pfkey()));
+    flush(&mut *k);
+    k
+}
+
 /// The other backend: what reads back what `backend` wrote.
 pub fn other(backend: Backend) -> Backend {
     match backend {

@@ -1,7 +1,9 @@
-# The kernel backends of common (PF_KEY and XFRM) against a real kernel: the Rust
-# integration tests common/tests/kernel_*.rs are marked #[ignore] because they need
-# ESP and AF_KEY; here they run with --ignored inside a fresh namespace each, one
-# test binary per backend. `cargo test` builds them before the lab runs.
+# The kernel backends of common (PF_KEY, XFRM, and PF_KEY with the XFRM detour that
+# setkey and racoon open) against a real kernel: the Rust integration tests
+# common/tests/kernel_*.rs are marked #[ignore] because they need ESP and AF_KEY; here
+# they run with --ignored inside a fresh namespace each. kernel_conformance holds the
+# behaviour every backend must share; kernel_pfkey and kernel_xfrm what is specific to
+# one. `cargo test` builds them before the lab runs.
 
 ran=0
 for name in kernel_pfkey kernel_xfrm kernel_conformance; do
