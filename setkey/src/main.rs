@@ -146,7 +146,9 @@ fn open_kernel(choice: kernel::Backend, trace: bool) -> Result<Box<dyn kernel::K
     pfkey.set_trace(Some(Box::new(|bytes: &[u8]| {
         stdout(setkey::monitor::trace_text(bytes).as_bytes());
     })));
-    Ok(Box::new(kernel::rfc_pfkey::RfcPfkey::new(pfkey)))
+    Ok(Box::new(
+        kernel::rfc_pfkey::RfcPfkey::new(pfkey).reading_through_pfkey(),
+    ))
 }
 
 /// The script's name for messages and its text; `-` is standard input.
