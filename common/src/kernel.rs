@@ -174,6 +174,16 @@ pub trait Kernel {
         &mut self,
         timeout: Option<std::time::Duration>,
     ) -> Result<Option<Event>, KernelError>;
+
+    /// The descriptor that becomes readable when an event may be waiting, for a daemon
+    /// that polls it with its own sockets; `None` before [`Kernel::subscribe`] or where
+    /// there is none (the in-memory kernel: poll [`Kernel::next_event`] instead). Events
+    /// can also be queued inside the backend, so after the descriptor turns readable
+    /// (and once after subscribing) read with `next_event(Some(Duration::ZERO))` until
+    /// it returns `Ok(None)`.
+    fn event_fd(&self) -> Option<std::os::fd::RawFd> {
+        None
+    }
 }
 
 #[cfg(test)]

@@ -11,7 +11,16 @@
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-use common::getopt::{self, Getopt, Opt, Ordering};
+use common::getopt::{self, Getopt, LongOpt, Opt, Ordering};
+
+/// Which kernel interface racoon uses (`--backend`), as setkey's option.
+pub use common::kernel::Backend;
+
+/// Our addition that no getopt letter can spell: `--backend pfkey|xfrm|auto`.
+pub const LONG_OPTIONS: &[LongOpt] = &[LongOpt {
+    name: "backend",
+    takes_arg: true,
+}];
 
 /// glibc getopt letters, as the original's Linux build has them.
 pub const OPTSTRING: &str = "dLFp:P:f:l:tvVZBC46";
@@ -61,6 +70,8 @@ pub struct Options {
     pub dump_config: u32,
     /// `-4` / `-6`, the last one given.
     pub family: Option<Family>,
+    /// `--backend`.
+    pub backend: Backend,
 }
 
 impl Default for Options {
@@ -79,6 +90,7 @@ impl Default for Options {
             load_backup_sa: false,
             dump_config: 0,
             family: None,
+            backend: Backend::Auto,
         }
     }
 }
@@ -114,6 +126,8 @@ pub enum Outcome {
     BadOption(getopt::Error),
     /// `-p` or `-P` with something that is not a port number, exit 1.
     BadPort { option: u8, value: OsString },
+    /// `--backend` with a value we do not know, exit 1.
+    BadBackend(OsString),
 }
 
 /// The notices printed along the way, in order, and how parsing ended.
@@ -141,7 +155,8 @@ fn parse_options(args: &[OsString], ordering: Ordering, notices: &mut Vec<Notice
     // a prefix. We refuse it instead, but only once nothing else (-V, a bad
     // option) has ended parsing, so those keep their order.
     let mut bad_port = None;
-    let mut getopt = Getopt::new(args, OPTSTRING, ordering);
+    let mut bad_backend = None;
+    let mut getopt = Getopt::new(args, OPTSTRING, ordering).with_long(LONG_OPTIONS);
     for item in getopt.by_ref() {
         let opt = match item {
             Ok(opt) => opt,
@@ -174,6 +189,12 @@ fn parse_options(args: &[OsString], ordering: Ordering, notices: &mut Vec<Notice
             Opt::Flag(b'C') => opts.dump_config += 1,
             Opt::Flag(b'4') => opts.family = Some(Family::Inet),
             Opt::Flag(b'6') => opts.family = Some(Family::Inet6),
+            Opt::Long("backend", Some(value)) => match value.to_str().and_then(Backend::parse) {
+                Some(backend) => opts.backend = backend,
+                None => {
+                    bad_backend.get_or_insert(value);
+                }
+            },
             // Every letter of OPTSTRING is handled above.
             _ => return Outcome::Usage,
         }
@@ -181,9 +202,10 @@ fn parse_options(args: &[OsString], ordering: Ordering, notices: &mut Vec<Notice
     if !getopt.into_operands().is_empty() {
         return Outcome::Usage;
     }
-    match bad_port {
-        Some((option, value)) => Outcome::BadPort { option, value },
-        None => Outcome::Run(opts),
+    match (bad_port, bad_backend) {
+        (Some((option, value)), _) => Outcome::BadPort { option, value },
+        (None, Some(value)) => Outcome::BadBackend(value),
+        (None, None) => Outcome::Run(opts),
     }
 }
 
@@ -225,6 +247,17 @@ mod tests {
         let o = run(&[]);
         assert_eq!(o, Options::default());
         assert_eq!(o.config_file, PathBuf::from("/etc/racoon/racoon.conf"));
+    }
+
+    #[test]
+    fn backend_long_option() {
+        assert_eq!(run(&[]).backend, Backend::Auto);
+        assert_eq!(run(&["--backend", "xfrm"]).backend, Backend::Xfrm);
+        assert_eq!(run(&["--backend=pfkey", "-F"]).backend, Backend::Pfkey);
+        assert_eq!(
+            outcome(&["--backend", "bsd"]),
+            Outcome::BadBackend("bsd".into())
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 pub mod conf;
 pub mod crypto;
+pub mod daemon;
 pub mod engine;
 pub mod isakmp;
 pub mod psk;

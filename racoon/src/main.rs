@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use common::getopt::short_program_name;
 
 use cli::Outcome;
+use racoon::daemon;
 
 fn main() -> ExitCode {
     let args: Vec<OsString> = std::env::args_os().collect();
@@ -42,14 +43,38 @@ fn main() -> ExitCode {
             stderr(msg.as_bytes());
             ExitCode::FAILURE
         }
-        Outcome::Run(opts) => {
-            let what = if opts.config_test {
-                "-t"
-            } else {
-                "daemon mode"
-            };
-            stderr(format!("{name}: {what}: not implemented yet\n").as_bytes());
+        Outcome::BadBackend(value) => {
+            let msg = format!(
+                "{name}: --backend: unknown kernel interface `{}' (pfkey, xfrm or auto)\n",
+                value.to_string_lossy()
+            );
+            stderr(msg.as_bytes());
             ExitCode::FAILURE
+        }
+        Outcome::Run(opts) => {
+            let settings = daemon::Settings {
+                config_file: opts.config_file.clone(),
+                foreground: opts.foreground,
+                debug: opts.debug,
+                log_file: opts.log_file.clone(),
+                isakmp_port: opts.isakmp_port,
+                ipv4_only: opts.family.map(|f| f == cli::Family::Inet),
+                backend: opts.backend,
+            };
+            if opts.config_test {
+                return if daemon::config_test(&settings, &name) {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::FAILURE
+                };
+            }
+            match daemon::run(&settings, &name) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    stderr(format!("{name}: {e}\n").as_bytes());
+                    ExitCode::FAILURE
+                }
+            }
         }
     }
 }

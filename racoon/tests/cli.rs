@@ -79,12 +79,14 @@ fn foreground_announces_itself_before_anything_else() {
         "",
         0,
     );
-    assert_run(
-        &racoon(&["-ZF", "-t"]),
-        "Local test mode.\nForeground mode.\n",
-        "racoon: -t: not implemented yet\n",
-        1,
+    let r = racoon(&["-ZF", "-t", "-f", "/nonexistent/racoon.conf"]);
+    assert_eq!(r.stdout, "Local test mode.\nForeground mode.\n");
+    assert!(
+        r.stderr.starts_with("racoon: /nonexistent/racoon.conf"),
+        "{}",
+        r.stderr
     );
+    assert_eq!(r.code, 1);
 }
 
 #[test]
@@ -138,28 +140,46 @@ fn operands_are_refused_with_the_usage() {
 }
 
 #[test]
-fn config_test_is_not_pretended() {
-    assert_run(
-        &racoon(&["-t", "-f", "/etc/racoon/racoon.conf"]),
-        "",
-        "racoon: -t: not implemented yet\n",
-        1,
+fn config_test_reports_where() {
+    let dir = std::env::temp_dir().join(format!("racoon-cli-t-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.conf");
+    std::fs::write(&bad, "remote 1.2.3.4 {\n exchange_mode main\n}\n").unwrap();
+    let good = dir.join("good.conf");
+    std::fs::write(
+        &good,
+        "remote 1.2.3.4 {\n exchange_mode main;\n proposal {\n encryption_algorithm 3des; hash_algorithm md5;\n authentication_method pre_shared_key; dh_group modp1024;\n }\n}\n",
+    )
+    .unwrap();
+    let bad_s = bad.to_str().unwrap();
+    let r = racoon(&["-t", "-f", bad_s]);
+    assert_eq!(
+        r.stderr,
+        format!("racoon: {bad_s}:3:1: expected `;' after `exchange_mode main', found `}}'\n")
     );
-    assert_run(
-        &run_as("/usr/sbin/racoon", &["-tf/tmp/x.conf"]),
-        "",
-        "racoon: -t: not implemented yet\n",
-        1,
+    assert_eq!(r.code, 1);
+    let r = racoon(&["-t", "-f", good.to_str().unwrap()]);
+    assert_eq!((r.stderr.as_str(), r.code), ("", 0));
+    let r = run_as("/usr/sbin/racoon", &["-tf/nonexistent/x.conf"]);
+    assert!(
+        r.stderr.starts_with("racoon: /nonexistent/x.conf"),
+        "{}",
+        r.stderr
     );
+    assert_eq!(r.code, 1);
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn combined_flags_reach_the_daemon() {
+    // A configuration that cannot be read stops the daemon before it touches the
+    // kernel or the network.
     for args in [
-        &["-ddd"][..],
-        &["-F", "-v", "-f", "racoon.conf"],
+        &["-ddd", "-f", "/nonexistent/racoon.conf"][..],
+        &["-F", "-v", "-f", "/nonexistent/racoon.conf"],
         &[
             "-46BLCv",
+            "-f/nonexistent/racoon.conf",
             "-p",
             "500",
             "-P4500",
@@ -168,9 +188,10 @@ fn combined_flags_reach_the_daemon() {
         ],
     ] {
         let r = racoon(args);
-        assert_eq!(
-            r.stderr, "racoon: daemon mode: not implemented yet\n",
-            "{args:?}"
+        assert!(
+            r.stderr.starts_with("racoon: /nonexistent/racoon.conf"),
+            "{args:?}: {}",
+            r.stderr
         );
         assert_eq!(r.code, 1, "{args:?}");
     }

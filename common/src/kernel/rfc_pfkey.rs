@@ -136,4 +136,8 @@ impl Kernel for RfcPfkey {
     fn next_event(&mut self, timeout: Option<Duration>) -> Result<Option<Event>, KernelError> {
         self.pfkey.next_event(timeout)
     }
+
+    fn event_fd(&self) -> Option<std::os::fd::RawFd> {
+        self.pfkey.event_fd()
+    }
 }

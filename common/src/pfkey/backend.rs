@@ -351,6 +351,11 @@ impl Kernel for PfkeyKernel {
         Backend::Pfkey
     }
 
+    fn event_fd(&self) -> Option<std::os::fd::RawFd> {
+        use std::os::fd::AsRawFd;
+        self.events.as_ref().map(|e| e.sock.as_raw_fd())
+    }
+
     /// Pipelined: up to [`WINDOW`] requests are sent before their replies are read.
     fn apply(&mut self, ops: &[Op]) -> Vec<Result<(), KernelError>> {
         let mut results: Vec<Option<Result<(), KernelError>>> = vec![None; ops.len()];

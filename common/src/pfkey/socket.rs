@@ -29,6 +29,12 @@ pub(crate) struct KeySocket {
     fd: OwnedFd,
 }
 
+impl AsRawFd for KeySocket {
+    fn as_raw_fd(&self) -> std::os::fd::RawFd {
+        self.fd.as_raw_fd()
+    }
+}
+
 impl KeySocket {
     pub(crate) fn open() -> Result<KeySocket, OpenError> {
         // SAFETY: socket(2) takes no pointers; the result is checked before use.

@@ -293,6 +293,11 @@ impl Kernel for XfrmKernel {
         Backend::Xfrm
     }
 
+    fn event_fd(&self) -> Option<std::os::fd::RawFd> {
+        use std::os::fd::AsRawFd;
+        self.events.as_ref().map(|s| s.as_raw_fd())
+    }
+
     /// Pipelined: as many requests as the socket buffers allow go out in one
     /// datagram (the kernel processes every message of it and acks each), then the
     /// acks are read and matched to their ops by sequence number.

@@ -37,6 +37,12 @@ fn set_buffer(fd: &OwnedFd, force: i32, plain: i32) -> io::Result<usize> {
     Ok(usize::try_from(sys::get_int(fd, libc::SOL_SOCKET, plain)?).unwrap_or(0))
 }
 
+impl std::os::fd::AsRawFd for NlSocket {
+    fn as_raw_fd(&self) -> std::os::fd::RawFd {
+        std::os::fd::AsRawFd::as_raw_fd(&self.fd)
+    }
+}
+
 impl NlSocket {
     /// Opens a socket subscribed to the multicast groups in `groups` (group numbers,
     /// not a bitmask); none for a request socket.
