@@ -181,10 +181,12 @@ topo_kame_gateways() {
 
 # spawn HOST NAME CMD...: run CMD in HOST in the background, output to
 # $(hostdir HOST)/log/NAME.log; it is killed when the scenario ends.
+# `ip netns exec` execs CMD, so the pid recorded is CMD's own: signals and `wait` reach
+# it (a backgrounded shell function would put a subshell in between).
 spawn() {
 	local h=$1 name=$2
 	shift 2
-	on "$h" "$@" >"$(hostdir "$h")/log/$name.log" 2>&1 &
+	ip netns exec "$(ns "$h")" "$@" >"$(hostdir "$h")/log/$name.log" 2>&1 &
 	LAB_PIDS+=($!)
 }
 
@@ -206,7 +208,7 @@ capture() {
 	shift 3
 	local pcap
 	pcap="$(hostdir "$h")/log/$name.pcap"
-	on "$h" tcpdump -U -n -i "$i" -w "$pcap" "$@" >"$(hostdir "$h")/log/$name.tcpdump" 2>&1 &
+	ip netns exec "$(ns "$h")" tcpdump -U -n -i "$i" -w "$pcap" "$@" >"$(hostdir "$h")/log/$name.tcpdump" 2>&1 &
 	LAB_PIDS+=($!)
 	eval "LAB_CAP_${name//-/_}_PID=$!"
 	eval "LAB_CAP_${name//-/_}_FILE=$pcap"
