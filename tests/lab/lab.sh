@@ -208,7 +208,7 @@ capture() {
 	shift 3
 	local pcap
 	pcap="$(hostdir "$h")/log/$name.pcap"
-	ip netns exec "$(ns "$h")" tcpdump -U -n -i "$i" -w "$pcap" "$@" >"$(hostdir "$h")/log/$name.tcpdump" 2>&1 &
+	on "$h" tcpdump -U -n -i "$i" -w "$pcap" "$@" >"$(hostdir "$h")/log/$name.tcpdump" 2>&1 &
 	LAB_PIDS+=($!)
 	eval "LAB_CAP_${name//-/_}_PID=$!"
 	eval "LAB_CAP_${name//-/_}_FILE=$pcap"
