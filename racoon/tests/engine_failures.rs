@@ -202,6 +202,46 @@ fn phase2_proposal_mismatch_sends_no_proposal_chosen() {
     assert!(a.installs.is_empty() && b.installs.is_empty());
 }
 
+/// A tunnel whose initiator asks for `initiator_sainfo` (a longer lifetime) and whose
+/// responder checks proposals with `responder_check`, run until it settles; the seeds
+/// are `seed`, `seed + 1` (the nodes) and `seed + 2` (the link).
+fn lifetime_negotiation(initiator_sainfo: &str, responder_check: &str, seed: u64) -> Sim {
+    let a = Node::new(
+        A,
+        &conf(
+            B,
+            "",
+            PROPOSAL,
+            &sainfo("172.16.1.0/24", "172.16.2.0/24", initiator_sainfo),
+        ),
+        &format!("{B} k\n"),
+        seed,
+    );
+    let b = Node::new(
+        B,
+        &conf(
+            A,
+            responder_check,
+            PROPOSAL,
+            &sainfo("172.16.2.0/24", "172.16.1.0/24", SAINFO),
+        ),
+        &format!("{A} k\n"),
+        seed + 1,
+    );
+    let mut sim = Sim::new(a, b, Link::default(), seed + 2);
+    let p = policy(
+        "172.16.1.0/24",
+        "172.16.2.0/24",
+        Direction::Out,
+        Mode::Tunnel,
+        Some((A, B)),
+        1,
+    );
+    sim.event(0, acquire(A, B, p));
+    sim.run_for(Duration::from_secs(120));
+    sim
+}
+
 #[test]
 fn strict_refuses_a_longer_lifetime_claim_shortens_it() {
     let long = format!("{SAINFO} lifetime time 3960 sec;");
@@ -210,39 +250,7 @@ fn strict_refuses_a_longer_lifetime_claim_shortens_it() {
     assert!(sim.nodes[1].has_log("long lifetime proposed: my:3600 peer:3960"));
     assert!(sim.nodes[0].installs.is_empty());
 
-    let a = Node::new(
-        A,
-        &conf(
-            B,
-            "",
-            PROPOSAL,
-            &sainfo("172.16.1.0/24", "172.16.2.0/24", &long),
-        ),
-        &format!("{B} k\n"),
-        42,
-    );
-    let b = Node::new(
-        B,
-        &conf(
-            A,
-            "proposal_check claim;",
-            PROPOSAL,
-            &sainfo("172.16.2.0/24", "172.16.1.0/24", SAINFO),
-        ),
-        &format!("{A} k\n"),
-        43,
-    );
-    let mut sim = Sim::new(a, b, Link::default(), 44);
-    let p = policy(
-        "172.16.1.0/24",
-        "172.16.2.0/24",
-        Direction::Out,
-        Mode::Tunnel,
-        Some((A, B)),
-        1,
-    );
-    sim.event(0, acquire(A, B, p));
-    sim.run_for(Duration::from_secs(120));
+    let sim = lifetime_negotiation(&long, "proposal_check claim;", 42);
     assert_pairs_match(&sim);
     assert_eq!(sim.nodes[0].installs[0].1.hard.addtime, 3600);
     assert_eq!(sim.nodes[1].installs[0].1.hard.addtime, 3600);
@@ -251,39 +259,7 @@ fn strict_refuses_a_longer_lifetime_claim_shortens_it() {
 #[test]
 fn obey_takes_the_initiators_lifetime() {
     let long = format!("{SAINFO} lifetime time 7200 sec;");
-    let a = Node::new(
-        A,
-        &conf(
-            B,
-            "",
-            PROPOSAL,
-            &sainfo("172.16.1.0/24", "172.16.2.0/24", &long),
-        ),
-        &format!("{B} k\n"),
-        51,
-    );
-    let b = Node::new(
-        B,
-        &conf(
-            A,
-            "proposal_check obey;",
-            PROPOSAL,
-            &sainfo("172.16.2.0/24", "172.16.1.0/24", SAINFO),
-        ),
-        &format!("{A} k\n"),
-        52,
-    );
-    let mut sim = Sim::new(a, b, Link::default(), 53);
-    let p = policy(
-        "172.16.1.0/24",
-        "172.16.2.0/24",
-        Direction::Out,
-        Mode::Tunnel,
-        Some((A, B)),
-        1,
-    );
-    sim.event(0, acquire(A, B, p));
-    sim.run_for(Duration::from_secs(120));
+    let sim = lifetime_negotiation(&long, "proposal_check obey;", 51);
     assert_pairs_match(&sim);
     assert_eq!(sim.nodes[1].installs[0].0.hard.addtime, 7200);
 }
