@@ -162,14 +162,8 @@ fn read_script(path: &std::ffi::OsStr) -> Result<(String, String), String> {
     }
     let file = path.to_string_lossy().into_owned();
     let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("Can't open `{file}': {}", strip_os_error(&e)))?;
+        .map_err(|e| format!("Can't open `{file}': {}", kernel::KernelError::from(e)))?;
     Ok((file, text))
-}
-
-/// The C library's text alone, as err(3) prints it.
-fn strip_os_error(e: &std::io::Error) -> String {
-    let s = e.to_string();
-    s.split(" (os error").next().unwrap_or(&s).to_owned()
 }
 
 /// Writes to stdout; a closed pipe is the reader's choice, not our error.
