@@ -12,6 +12,7 @@
 //! selection per `proposal_check`), `ident` (ID payloads), `install` (KEYMAT to kernel
 //! SAs), `retransmit`, `vendor_id`, `wire` (encrypted-message helpers).
 
+mod aggressive;
 mod ident;
 mod info;
 mod install;
@@ -398,6 +399,7 @@ impl Engine {
             ExchangeType::IdentityProtection => {
                 self.main_mode_packet(now, local, remote, &header, bytes)
             }
+            ExchangeType::Aggressive => self.aggressive_packet(now, local, remote, &header, bytes),
             ExchangeType::Quick => self.quick_packet(now, local, remote, &header, bytes),
             ExchangeType::Informational => self.info_packet(now, local, remote, &header, bytes),
             other => self.log(
@@ -522,7 +524,7 @@ impl Engine {
             let port = self.config.remotes[rmconf]
                 .peer()
                 .map_or(IKE_PORT, |e| e.port());
-            self.begin_main_mode(
+            self.begin_phase1(
                 now,
                 SocketAddr::new(local, IKE_PORT),
                 SocketAddr::new(remote, port),

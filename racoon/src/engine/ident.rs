@@ -6,20 +6,63 @@ use crate::isakmp::{IdData, Identification};
 use common::addr::{Address, Selector};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-/// The phase-1 ID we send: `my_identifier`, or our address by default.
+/// The phase-1 ID we send: `my_identifier`, or our address by default. Address IDs
+/// name UDP port 500 (RFC 2407 4.6.2); name-type IDs carry neither protocol nor port,
+/// as racoon's ipsecdoi_setid1() sent them.
 pub(crate) fn phase1_id(my: Option<&Identifier>, local: IpAddr) -> Identification {
-    let data = match my {
-        Some(Identifier::Fqdn(s)) => IdData::Fqdn(s.as_bytes().to_vec()),
-        Some(Identifier::UserFqdn(s)) => IdData::UserFqdn(s.as_bytes().to_vec()),
-        Some(Identifier::KeyIdTag(s)) => IdData::KeyId(s.as_bytes().to_vec()),
-        Some(Identifier::Address(Some(a))) => host(a.ip()),
-        _ => host(local),
+    let named = |data| Identification {
+        protocol: 0,
+        port: 0,
+        data,
     };
+    match my {
+        Some(Identifier::Fqdn(s)) => named(IdData::Fqdn(s.as_bytes().to_vec())),
+        Some(Identifier::UserFqdn(s)) => named(IdData::UserFqdn(s.as_bytes().to_vec())),
+        Some(Identifier::KeyIdTag(s)) => named(IdData::KeyId(s.as_bytes().to_vec())),
+        Some(Identifier::Address(Some(a))) => address_id(a.ip()),
+        _ => address_id(local),
+    }
+}
+
+fn address_id(ip: IpAddr) -> Identification {
     Identification {
         protocol: 17,
         port: 500,
-        data,
+        data: host(ip),
     }
+}
+
+/// The psk.txt identity a received phase-1 ID is looked up by: the name itself for
+/// FQDN, USER_FQDN and KEY_ID, the address in text for address IDs (racoon looked
+/// the raw four or sixteen bytes up, which never matched a written address), the
+/// raw value otherwise.
+pub(crate) fn psk_name(id: &Identification) -> Vec<u8> {
+    match &id.data {
+        IdData::Fqdn(d) | IdData::UserFqdn(d) | IdData::KeyId(d) => d.clone(),
+        IdData::Ipv4(a) => a.to_string().into_bytes(),
+        IdData::Ipv6(a) => a.to_string().into_bytes(),
+        other => {
+            let mut raw = Vec::new();
+            other.encode(&mut raw);
+            raw
+        }
+    }
+}
+
+/// Whether a received phase-1 ID is one of the `peers_identifier` lines: same type,
+/// and the same value where the line gives one (`address` without a value takes any
+/// address). A `keyid` read from a file is compared by the daemon's reading of it,
+/// which the engine does not have: it never matches here.
+pub(crate) fn peers_identifier_matches(list: &[Identifier], id: &Identification) -> bool {
+    list.iter().any(|want| match (want, &id.data) {
+        (Identifier::Address(None), IdData::Ipv4(_) | IdData::Ipv6(_)) => true,
+        (Identifier::Address(Some(a)), IdData::Ipv4(b)) => a.ip() == IpAddr::V4(*b),
+        (Identifier::Address(Some(a)), IdData::Ipv6(b)) => a.ip() == IpAddr::V6(*b),
+        (Identifier::Fqdn(s), IdData::Fqdn(d))
+        | (Identifier::UserFqdn(s), IdData::UserFqdn(d))
+        | (Identifier::KeyIdTag(s), IdData::KeyId(d)) => s.as_bytes() == d.as_slice(),
+        _ => false,
+    })
 }
 
 fn host(ip: IpAddr) -> IdData {

@@ -114,6 +114,7 @@ impl Engine {
             expire_at: now + Duration::from_secs(timer.phase1.max(1)),
             established_at: None,
             claim_lifetime: false,
+            peer_id: None,
         });
         for _ in 0..timer.persend.max(1) {
             self.send(local, remote, bytes.clone());
@@ -209,6 +210,9 @@ impl Engine {
             );
             return;
         };
+        if !self.exchange_allowed(rmconf, ExchangeType::IdentityProtection) {
+            return;
+        }
         let (l, r) = (
             common::addr::Endpoint::from(local),
             common::addr::Endpoint::from(remote),
@@ -296,6 +300,7 @@ impl Engine {
             expire_at: now + Duration::from_secs(timer.phase1.max(1)),
             established_at: None,
             claim_lifetime: claim,
+            peer_id: None,
         });
         self.remember(now, bytes, Some((local, remote, out.clone())));
         self.send(local, remote, out);
@@ -370,7 +375,7 @@ impl Engine {
 
     /// Records `received` as answered by `out`, sends it, and (if `retransmit`) keeps
     /// resending it until the next message arrives.
-    fn next_message(
+    pub(super) fn next_message(
         &mut self,
         now: Instant,
         i: usize,
@@ -431,22 +436,14 @@ impl Engine {
     }
 
     /// SKEYID and its children, the cipher and the first IV.
-    fn derive_keys(&mut self, i: usize) -> Result<(), Ignore> {
+    pub(super) fn derive_keys(&mut self, i: usize) -> Result<(), Ignore> {
         let p = &self.ph1s[i];
         let choice = p
             .choice
             .ok_or_else(|| Ignore::Fatal("no proposal".into()))?;
         let fatal = |e: crate::crypto::CryptoError| Ignore::Fatal(e.to_string());
-        let peer_ip = p.remote.ip();
-        let psk = match self.psk.lookup(peer_ip.to_string().as_bytes()) {
-            Ok(Some(k)) => k,
-            Ok(None) => {
-                return Err(Ignore::Fatal(format!(
-                    "couldn't find the pskey for {peer_ip}."
-                )))
-            }
-            Err(e) => return Err(Ignore::Fatal(format!("psk file: {e}"))),
-        };
+        let psk = self.preshared_key(i)?;
+        let p = &self.ph1s[i];
         let dh = p.dh.as_ref().ok_or_else(|| Ignore::Fatal("no DH".into()))?;
         let peer_pub = if p.side == Side::Initiator {
             &p.g_xr
@@ -609,7 +606,7 @@ impl Engine {
         Ok(())
     }
 
-    fn established(&mut self, now: Instant, i: usize) {
+    pub(super) fn established(&mut self, now: Instant, i: usize) {
         let lifetime = self.ph1s[i]
             .choice
             .map_or(crate::conf::DEFAULT_PHASE1_LIFETIME, |c| c.lifetime);

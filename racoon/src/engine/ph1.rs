@@ -3,7 +3,7 @@
 use super::proposal::Ph1Choice;
 use super::retransmit::Retransmit;
 use crate::crypto::{Cipher, DhKeyPair, Hash, Phase1Keys, Prf};
-use crate::isakmp::Cookie;
+use crate::isakmp::{Cookie, Identification};
 use common::addr::Endpoint;
 use std::net::SocketAddr;
 use std::time::Instant;
@@ -26,6 +26,10 @@ pub(crate) enum Ph1State {
     MainR2,
     /// Main mode responder, message 4 (KE, Nr) sent.
     MainR4,
+    /// Aggressive mode initiator, message 1 (SA, KE, Ni, IDii) sent.
+    AggI1,
+    /// Aggressive mode responder, message 2 (SA, KE, Nr, IDir, HASH_R) sent.
+    AggR2,
     Established,
 }
 
@@ -66,6 +70,16 @@ pub(crate) struct Ph1 {
     pub established_at: Option<Instant>,
     /// Tell the peer about it with RESPONDER-LIFETIME.
     pub claim_lifetime: bool,
+    /// The peer's phase-1 ID, once received (aggressive mode: before the keys, so the
+    /// pre-shared key is looked up by it).
+    pub peer_id: Option<PeerId>,
+}
+
+/// A received phase-1 ID: decoded, and its payload body as the hash covers it.
+#[derive(Debug, Clone)]
+pub(crate) struct PeerId {
+    pub id: Identification,
+    pub body: Vec<u8>,
 }
 
 impl Ph1 {
@@ -84,6 +98,11 @@ impl Ph1 {
 
     pub fn is_established(&self) -> bool {
         self.state == Ph1State::Established
+    }
+
+    /// Whether this negotiation is an aggressive mode still under way.
+    pub fn is_aggressive(&self) -> bool {
+        matches!(self.state, Ph1State::AggI1 | Ph1State::AggR2)
     }
 }
 
