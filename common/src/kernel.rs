@@ -11,7 +11,7 @@ pub mod rfc_pfkey;
 pub use open::{open, resolve_backend, OpenError};
 
 use crate::policy::{Policy, PolicyId, Request};
-use crate::sa::{Dumped, Sa, SaId, SaType};
+use crate::sa::{Dumped, Mode, Sa, SaId, SaType};
 use std::fmt;
 use std::net::IpAddr;
 
@@ -62,6 +62,25 @@ pub enum Op {
     DeletePolicy(PolicyId),
     /// Remove every policy.
     FlushPolicy,
+}
+
+/// What GETSPI reserves an SPI for: a larval SA from `src` to `dst` with this mode and
+/// reqid, its SPI picked by the kernel in `min..=max`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SpiRequest {
+    pub src: IpAddr,
+    pub dst: IpAddr,
+    pub satype: SaType,
+    pub mode: Mode,
+    pub reqid: u32,
+    pub min: u32,
+    pub max: u32,
+}
+
+impl SpiRequest {
+    /// The range Linux searches when a GETSPI names none (`pfkey_getspi`).
+    pub const KERNEL_MIN: u32 = 0x100;
+    pub const KERNEL_MAX: u32 = 0x0fff_ffff;
 }
 
 /// A kernel refusal: the errno the kernel answered with.
@@ -154,6 +173,13 @@ pub trait Kernel {
         min: u32,
         max: u32,
     ) -> Result<u32, KernelError>;
+
+    /// GETSPI with the mode too, as setkey's `getspi` sends it (`-m tunnel` leaves a
+    /// tunnel-mode larval SA). Backends that model the mode override this; the default
+    /// reserves without it.
+    fn reserve_spi(&mut self, req: &SpiRequest) -> Result<u32, KernelError> {
+        self.get_spi(req.src, req.dst, req.satype, req.reqid, req.min, req.max)
+    }
 
     fn get_sa(&mut self, id: &SaId) -> Result<Dumped<Sa>, KernelError>;
 

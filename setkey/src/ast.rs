@@ -118,9 +118,26 @@ pub struct SaSpec {
     pub src_port: Option<u16>,
     pub dst_port: Option<u16>,
     pub proto: ProtoSpec,
+    /// `esp-udp ADDRESS`: the NAT-OA, the peer's address before NAT (RFC 3947).
+    pub nat_oa: Option<HostSpec>,
     pub spi: u32,
     pub opts: SaOpts,
     pub algs: AlgSpec,
+}
+
+/// `getspi [-46n] SRC[PORT] DST[PORT] PROTO SPI [EXTENSIONS];`: GETSPI, which leaves a
+/// larval SA for a key daemon to complete with `update`. SPI 0 lets the kernel pick.
+/// Linux's GETSPI reads only the addresses, the SA2 extension (`-m`, `-u`) and the
+/// SPI range: the ports, a NAT-OA and the other extensions are parsed, as the
+/// original's grammar takes them, and have no effect.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GetSpiSpec {
+    pub opts_addr: AddrOpts,
+    pub src: HostSpec,
+    pub dst: HostSpec,
+    pub proto: ProtoSpec,
+    pub spi: u32,
+    pub opts: SaOpts,
 }
 
 /// The upper-layer part of a policy selector.
@@ -201,6 +218,7 @@ pub enum Command {
         proto: ProtoSpec,
         spi: u32,
     },
+    GetSpi(GetSpiSpec),
     DeleteAll {
         opts_addr: AddrOpts,
         src: HostSpec,

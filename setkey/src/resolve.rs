@@ -4,11 +4,11 @@
 //! name that does not resolve leaves the kernel untouched, like a syntax error does.
 
 use crate::ast::{
-    AddrOpts, AlgSpec, Command, FamilyFilter, HostSpec, Pos, PrefixSpec, ProtoSpec, RequestSpec,
-    SaSpec, SelectorSpec, SpdSpec, Statement, UpperSpec,
+    AddrOpts, AlgSpec, Command, FamilyFilter, GetSpiSpec, HostSpec, Pos, PrefixSpec, ProtoSpec,
+    RequestSpec, SaSpec, SelectorSpec, SpdSpec, Statement, UpperSpec,
 };
 use common::addr::{Address, Family, Port};
-use common::kernel::Op;
+use common::kernel::{Op, SpiRequest};
 use common::policy::{
     Action, Direction, Level, Policy, PolicyId, PolicySelector, Request, PRIORITY_DEFAULT, UL_ANY,
 };
@@ -19,6 +19,8 @@ use std::net::IpAddr;
 /// IP protocol numbers the selector encodes specially (ports carry type/code or key).
 const IPPROTO_ICMPV6: u8 = 58;
 const IPPROTO_GRE: u8 = 47;
+/// The UDP port of IKE with NAT traversal (RFC 3947), esp-udp's default.
+const NATT_PORT: u16 = 4500;
 
 /// What one statement asks of the kernel.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +29,8 @@ pub enum Step {
     Ops(Vec<Op>),
     /// `get`: print these SAs.
     Get(Vec<SaId>),
+    /// `getspi`: reserve these SPIs (the original prints nothing when it works).
+    GetSpi(Vec<SpiRequest>),
     /// `deleteall`: delete every SA of this type between these address pairs.
     DeleteAll {
         satype: SaType,
@@ -159,6 +163,7 @@ impl Cx<'_> {
                     .map(|(s, d)| sa_id(s, d, *proto, *spi))
                     .collect(),
             ),
+            Command::GetSpi(spec) => Step::GetSpi(self.spi_requests(spec)?),
             Command::Delete {
                 opts_addr,
                 src,
@@ -298,27 +303,78 @@ impl Cx<'_> {
                 }
             }
         }
+        let nat_oa = match (&spec.nat_oa, spec.proto.udp_encap) {
+            (Some(oa), true) => Some(self.host(spec.opts_addr, oa)?),
+            _ => None,
+        };
         if spec.proto.udp_encap {
-            let (Some(sport), Some(dport)) = (spec.src_port, spec.dst_port) else {
-                return Err(self.err(
-                    spec.src.pos,
-                    "esp-udp needs the UDP ports with the addresses, e.g. 10.0.0.1[4500]",
-                    Some(&spec.src.text),
-                ));
-            };
+            // No port, `[0]` or `[any]`: the IKE NAT-T port, as the original's
+            // `get_port` defaulted.
+            let port = |p: Option<u16>| p.filter(|&p| p != 0).unwrap_or(NATT_PORT);
             template.natt = Some(NatT {
                 encap: NatT::UDP_ENCAP_ESPINUDP,
-                sport,
-                dport,
+                sport: port(spec.src_port),
+                dport: port(spec.dst_port),
                 original_address: None,
             });
         }
-        Ok(pairs
+        pairs
             .into_iter()
-            .map(|(s, d)| Sa {
-                src: s,
-                dst: d,
-                ..template.clone()
+            .map(|(s, d)| {
+                let mut sa = Sa {
+                    src: s,
+                    dst: d,
+                    ..template.clone()
+                };
+                if let (Some(natt), Some(found)) = (sa.natt.as_mut(), &nat_oa) {
+                    natt.original_address = Some(self.nat_oa(spec, found, s)?);
+                }
+                Ok(sa)
+            })
+            .collect()
+    }
+
+    /// The NAT-OA for an SA whose source is `src`: the first address the name stands
+    /// for in the SA's family (the kernel stores it without a family of its own).
+    fn nat_oa(
+        &self,
+        spec: &SaSpec,
+        found: &[Address],
+        src: IpAddr,
+    ) -> Result<IpAddr, ResolveError> {
+        let family = Address::from(src).family();
+        found
+            .iter()
+            .find(|a| a.family() == family)
+            .map(|a| a.ip())
+            .ok_or_else(|| {
+                let oa = spec.nat_oa.as_ref().unwrap_or(&spec.src);
+                self.err(
+                    oa.pos,
+                    format!("the NAT-OA has no {family} address, unlike the SA's addresses"),
+                    Some(&oa.text),
+                )
+            })
+    }
+
+    /// `getspi`: one GETSPI per address pair; SPI 0 leaves the choice to the kernel in
+    /// the range Linux uses when none is given.
+    fn spi_requests(&self, spec: &GetSpiSpec) -> Result<Vec<SpiRequest>, ResolveError> {
+        let (min, max) = match spec.spi {
+            0 => (SpiRequest::KERNEL_MIN, SpiRequest::KERNEL_MAX),
+            spi => (spi, spi),
+        };
+        Ok(self
+            .pairs(spec.opts_addr, &spec.src, &spec.dst)?
+            .into_iter()
+            .map(|(src, dst)| SpiRequest {
+                src,
+                dst,
+                satype: spec.proto.satype,
+                mode: spec.opts.mode.unwrap_or_default(),
+                reqid: spec.opts.reqid.unwrap_or(0),
+                min,
+                max,
             })
             .collect())
     }

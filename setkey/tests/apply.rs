@@ -46,6 +46,7 @@ fn add(line: u32, spi: u32) -> Statement {
                 old: false,
                 udp_encap: false,
             },
+            nat_oa: None,
             spi,
             opts: SaOpts {
                 mode: Some(Mode::Tunnel),
@@ -211,5 +212,78 @@ fn looping_dump_prints_the_short_header_once_then_a_line_per_sa_each_round() {
     assert_eq!(
         String::from_utf8(out).unwrap(),
         format!("time p   s spi      ltime   src -> dst\n{line}{line}")
+    );
+}
+
+fn run_text(text: &str) -> (MemoryKernel, String, String) {
+    let statements = setkey::parse::parse_str("t.conf", text).unwrap();
+    run(&statements, true)
+}
+
+#[test]
+fn getspi_leaves_a_larval_sa_with_the_mode_and_reqid_and_prints_nothing() {
+    let (k, out, err) = run_text(
+        "getspi 10.0.0.1 10.0.0.2 esp 0x1234 -m tunnel -u 9;\n\
+         getspi 10.0.0.2 10.0.0.1 ah 0;\n",
+    );
+    assert_eq!((out.as_str(), err.as_str()), ("", ""));
+    assert_eq!(k.sas.len(), 2);
+    let sa = &k.sas[0];
+    assert_eq!(
+        (sa.satype, sa.spi, sa.mode, sa.reqid),
+        (SaType::Esp, 0x1234, Mode::Tunnel, 9)
+    );
+    assert_eq!(sa.state, common::sa::SaState::Larval);
+    // SPI 0: the kernel picks one in its own range.
+    assert_eq!((k.sas[1].satype, k.sas[1].mode), (SaType::Ah, Mode::Any));
+    assert!((0x100..=0x0fff_ffff).contains(&k.sas[1].spi));
+}
+
+#[test]
+fn getspi_of_a_taken_spi_reports_what_the_original_printed() {
+    // The original has no text for ENOENT after GETSPI and prints glibc's "(null)".
+    let (k, _, err) = run_text(
+        "getspi 10.0.0.1 10.0.0.2 esp 0x1234;\n\
+         getspi 10.0.0.1 10.0.0.2 esp 0x1234;\n\
+         getspi 10.0.0.1 10.0.0.2 esp 0x1235;\n",
+    );
+    assert_eq!(err, "setkey: t.conf,2: (null)\n");
+    assert_eq!(k.sas.len(), 2, "the statement after the error still runs");
+}
+
+#[test]
+fn esp_udp_carries_ports_defaulting_to_4500_and_the_nat_oa() {
+    let (k, _, err) = run_text(
+        "add 10.0.0.1[4501] 10.0.0.2 esp-udp 192.168.0.7 0x300 -E null;\n\
+         add 10.0.0.2[any] 10.0.0.1[0] esp-udp 0x301 -E null;\n",
+    );
+    assert_eq!(err, "");
+    let natt = k.sas[0].natt.unwrap();
+    assert_eq!((natt.sport, natt.dport), (4501, 4500));
+    assert_eq!(natt.original_address, Some("192.168.0.7".parse().unwrap()));
+    let natt = k.sas[1].natt.unwrap();
+    assert_eq!(
+        (natt.sport, natt.dport, natt.original_address),
+        (4500, 4500, None)
+    );
+}
+
+#[test]
+fn a_nat_oa_of_another_family_fails_the_file_before_the_kernel_sees_it() {
+    let statements = setkey::parse::parse_str(
+        "t.conf",
+        "flush;\nadd 10.0.0.1 10.0.0.2 esp-udp fec0::7 0x300 -E null;\n",
+    )
+    .unwrap();
+    let e = resolve_all(
+        "t.conf",
+        &statements,
+        Semantics { rfc_fwd: true },
+        &SystemResolver,
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "t.conf,2:31: the NAT-OA has no IPv4 address, unlike the SA's addresses at `fec0::7'"
     );
 }

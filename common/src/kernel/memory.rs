@@ -9,7 +9,6 @@ use std::net::IpAddr;
 
 const ENOENT: i32 = 2;
 const EEXIST: i32 = 17;
-const EAGAIN: i32 = 11;
 
 /// SAD and SPD kept in insertion order, answering as Linux does: `EEXIST` for a
 /// duplicate, `ENOENT` for a missing entry, dumps numbered down to 0.
@@ -170,11 +169,20 @@ impl Kernel for MemoryKernel {
                 })
                 .is_none()
             })
-            .ok_or(KernelError::new(EAGAIN))?;
+            // Linux's xfrm_alloc_spi answers ENOENT when no SPI in the range is free.
+            .ok_or(KernelError::new(ENOENT))?;
         let mut sa = Sa::new(src, dst, satype, spi);
         sa.reqid = reqid;
         sa.state = SaState::Larval;
         self.sas.push(sa);
+        Ok(spi)
+    }
+
+    fn reserve_spi(&mut self, req: &super::SpiRequest) -> Result<u32, KernelError> {
+        let spi = self.get_spi(req.src, req.dst, req.satype, req.reqid, req.min, req.max)?;
+        if let Some(sa) = self.sas.last_mut() {
+            sa.mode = req.mode;
+        }
         Ok(spi)
     }
 

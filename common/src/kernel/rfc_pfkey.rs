@@ -117,6 +117,10 @@ impl Kernel for RfcPfkey {
         self.pfkey.get_spi(src, dst, satype, reqid, min, max)
     }
 
+    fn reserve_spi(&mut self, req: &super::SpiRequest) -> Result<u32, KernelError> {
+        self.pfkey.reserve_spi(req)
+    }
+
     fn get_sa(&mut self, id: &SaId) -> Result<Dumped<Sa>, KernelError> {
         self.reader().get_sa(id)
     }

@@ -433,6 +433,10 @@ impl Kernel for PfkeyKernel {
         self.get_spi_for(&req, None)
     }
 
+    fn reserve_spi(&mut self, req: &SpiRequest) -> Result<u32, KernelError> {
+        self.get_spi_for(req, None)
+    }
+
     fn get_sa(&mut self, id: &SaId) -> Result<Dumped<Sa>, KernelError> {
         let m = request::sa_by_id(msg::GET, id, next_seq(), self.pid)?;
         let reply = self.transact(m)?;

@@ -16,6 +16,7 @@ use super::policy_ext::{IpsecRequest, PolicyExt};
 use super::sockaddr::SockAddr;
 use crate::addr::Selector;
 use crate::kernel::Op;
+pub use crate::kernel::SpiRequest;
 use crate::policy::{Action, Direction, Level, Policy, PolicyId, PolicySelector, Request};
 use crate::sa::{Keyed, Lifetime, Mode, Sa, SaId, SaState, SaType, SecCtx};
 
@@ -226,18 +227,6 @@ pub fn bare(
 /// SADB_X_PROMISC: `on` asks for a copy of every PF_KEY message (setkey -x).
 pub fn promisc(on: bool, seq: u32, pid: u32) -> Message {
     Message::new(Header::new(msg::X_PROMISC, u8::from(on), seq, pid))
-}
-
-/// What GETSPI reserves an SPI for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SpiRequest {
-    pub src: IpAddr,
-    pub dst: IpAddr,
-    pub satype: SaType,
-    pub mode: Mode,
-    pub reqid: u32,
-    pub min: u32,
-    pub max: u32,
 }
 
 /// SADB_GETSPI: SA2 (mode, reqid), addresses and the SPI range. Linux first looks for a

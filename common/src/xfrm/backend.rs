@@ -5,14 +5,14 @@ use super::consts::*;
 use super::error::{DecodeError, EncodeError};
 use super::event::decode_event;
 use super::map_policy::{decode_policy, encode_policy, encode_policy_id};
-use super::map_sa::{decode_sa, encode_sa, encode_sa_id, pair_family, xfrm_proto};
+use super::map_sa::{decode_sa, encode_sa, encode_sa_id, pair_family, xfrm_mode, xfrm_proto};
 use super::message::{split, Body, Message};
 use super::selector::{addr_to_raw, XfrmId};
 use super::socket::NlSocket;
 use super::state::{UserSaInfo, UserSpiInfo};
-use crate::kernel::{Backend, Event, Kernel, KernelError, Op};
+use crate::kernel::{Backend, Event, Kernel, KernelError, Op, SpiRequest};
 use crate::policy::{Level, Policy};
-use crate::sa::{Dumped, Sa, SaId, SaType};
+use crate::sa::{Dumped, Mode, Sa, SaId, SaType};
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::io;
 use std::net::IpAddr;
@@ -349,8 +349,7 @@ impl Kernel for XfrmKernel {
             .collect()
     }
 
-    /// ALLOCSPI. The SA is reserved in transport mode: the trait carries no mode, and
-    /// the mode only decides whether a larval state left by an ACQUIRE is reused.
+    /// ALLOCSPI in transport mode: the trait's GETSPI carries no mode.
     fn get_spi(
         &mut self,
         src: IpAddr,
@@ -360,22 +359,37 @@ impl Kernel for XfrmKernel {
         min: u32,
         max: u32,
     ) -> Result<u32, KernelError> {
-        let family = pair_family(src, dst)?;
+        self.reserve_spi(&SpiRequest {
+            src,
+            dst,
+            satype,
+            mode: Mode::Transport,
+            reqid,
+            min,
+            max,
+        })
+    }
+
+    /// ALLOCSPI: the kernel finds or creates the larval (ACQ) state for these
+    /// addresses, mode and reqid and gives it an SPI from the range, as PF_KEY's GETSPI
+    /// does (`any` is transport there too).
+    fn reserve_spi(&mut self, req: &SpiRequest) -> Result<u32, KernelError> {
+        let family = pair_family(req.src, req.dst)?;
         let info = UserSpiInfo {
             info: UserSaInfo {
                 id: XfrmId {
-                    daddr: addr_to_raw(dst),
+                    daddr: addr_to_raw(req.dst),
                     spi: 0,
-                    proto: xfrm_proto(satype)?,
+                    proto: xfrm_proto(req.satype)?,
                 },
-                saddr: addr_to_raw(src),
+                saddr: addr_to_raw(req.src),
                 family,
-                reqid,
-                mode: XFRM_MODE_TRANSPORT,
+                reqid: req.reqid,
+                mode: xfrm_mode(req.mode),
                 ..UserSaInfo::default()
             },
-            min,
-            max,
+            min: req.min,
+            max: req.max,
         };
         let (_, reply) = self.request(
             XFRM_MSG_ALLOCSPI,

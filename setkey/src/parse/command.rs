@@ -2,11 +2,11 @@
 
 use super::cursor::Cursor;
 use super::error::ParseError;
-use super::sa::{delete_all, get_or_delete, optional_satype, sa_spec};
+use super::sa::{delete_all, get_or_delete, get_spi_spec, optional_satype, sa_spec};
 use super::spd::spd_spec;
 use crate::ast::{Command, Statement};
 
-const COMMANDS: &str = "a command (add, update, get, delete, deleteall, flush, dump, \
+const COMMANDS: &str = "a command (add, update, getspi, get, delete, deleteall, flush, dump, \
      spdadd, spdupdate, spddelete, spdflush, spddump or exit)";
 
 /// The next statement, or `None` at the end of the input.
@@ -20,6 +20,7 @@ pub(crate) fn statement(c: &mut Cursor<'_>) -> Result<Option<Statement>, ParseEr
         // Documented by setkey(8) but missing from the original grammar; it is `add`
         // with SADB_UPDATE.
         "update" => Command::Update(sa_spec(c)?),
+        "getspi" => Command::GetSpi(get_spi_spec(c)?),
         "get" => get_or_delete(c, false)?,
         "delete" => get_or_delete(c, true)?,
         "deleteall" => delete_all(c)?,
@@ -46,13 +47,6 @@ pub(crate) fn statement(c: &mut Cursor<'_>) -> Result<Option<Statement>, ParseEr
         "exit" | "quit" | "bye" => {
             c.expect_semi()?;
             Command::Exit
-        }
-        "getspi" => {
-            return Err(c.error_at(
-                &t,
-                "`getspi' is not supported: it leaves a larval SA for a key daemon to \
-                 complete; use `add'",
-            ))
         }
         _ => return Err(c.error_at(&t, format!("syntax error: expected {COMMANDS}"))),
     };

@@ -1,15 +1,15 @@
-//! SA commands: `add`, `update`, `get`, `delete`, `deleteall`, and the protocol word
+//! SA commands: `add`, `update`, `getspi`, `get`, `delete`, `deleteall`, and the protocol word
 //! `flush` and `dump` share with them.
 
 use common::sa::SaType;
 
-use super::address::{addr_opts, check_same_family, plain_host, sa_endpoint};
+use super::address::{addr_opts, check_same_family, host_spec, plain_host, sa_endpoint};
 use super::cursor::Cursor;
 use super::error::ParseError;
 use super::lexer::Kind;
 use super::number;
 use super::sa_opts::{proto_name, sa_options};
-use crate::ast::{Command, ProtoSpec, SaSpec};
+use crate::ast::{AddrOpts, Command, GetSpiSpec, HostSpec, ProtoSpec, SaSpec};
 
 const PROTOCOLS: &str = "a protocol (esp, esp-old, esp-udp, ah, ah-old, ipcomp or tcp)";
 
@@ -32,22 +32,25 @@ pub(crate) fn protocol(word: &str) -> Option<ProtoSpec> {
     })
 }
 
-fn proto_spec(c: &mut Cursor<'_>) -> Result<ProtoSpec, ParseError> {
+/// The protocol, and for `esp-udp` the NAT-OA that may follow it: any word that is not
+/// an SPI (the original's lexer made numbers DECSTRING or HEXSTRING tokens, so only a
+/// non-number could be its address).
+fn proto_spec(
+    c: &mut Cursor<'_>,
+    opts: AddrOpts,
+) -> Result<(ProtoSpec, Option<HostSpec>), ParseError> {
     let t = c.expect_word(PROTOCOLS)?;
     let proto = protocol(t.text)
         .ok_or_else(|| c.error_at(&t, format!("syntax error: expected {PROTOCOLS}")))?;
+    let mut nat_oa = None;
     if proto.udp_encap {
-        // The original took the NAT-OA (the peer's address before NAT) here; Linux
-        // uses it only for checksum fix-ups that are not modelled, so say so rather
-        // than drop it.
-        if let Some(oa) = c.peek_word_if(|w| w.contains(['.', ':']))? {
-            return Err(c.error_at(
-                &oa,
-                "an original address (NAT-OA) after esp-udp is not supported",
-            ));
+        let is_spi = |w: &str| number::decimal(w).is_some() || number::hex(w).is_some();
+        if let Some(oa) = c.peek_word_if(|w| !is_spi(w) && !w.starts_with('-'))? {
+            c.next()?;
+            nat_oa = Some(host_spec(c, &oa, opts, "the NAT-OA address")?);
         }
     }
-    Ok(proto)
+    Ok((proto, nat_oa))
 }
 
 /// `flush [proto]` and `dump [proto]`: the protocol, if one is written.
@@ -83,7 +86,7 @@ pub(crate) fn sa_spec(c: &mut Cursor<'_>) -> Result<SaSpec, ParseError> {
     let (src, src_port) = sa_endpoint(c, opts_addr, "the source address")?;
     let (dst, dst_port) = sa_endpoint(c, opts_addr, "the destination address")?;
     check_same_family(c, &src, &dst, "source and destination")?;
-    let proto = proto_spec(c)?;
+    let (proto, nat_oa) = proto_spec(c, opts_addr)?;
     let spi = spi(c)?;
     let parsed = sa_options(c, proto, "add", true)?;
     let algs = parsed.algs.ok_or_else(|| c.expected("an algorithm"))?;
@@ -94,9 +97,30 @@ pub(crate) fn sa_spec(c: &mut Cursor<'_>) -> Result<SaSpec, ParseError> {
         src_port,
         dst_port,
         proto,
+        nat_oa,
         spi,
         opts: parsed.opts,
         algs,
+    })
+}
+
+/// `getspi` after the keyword: `[-46n] SRC[PORT] DST[PORT] PROTO SPI [EXTENSIONS] ;`,
+/// the original's grammar for it (`add` without the algorithms).
+pub(crate) fn get_spi_spec(c: &mut Cursor<'_>) -> Result<GetSpiSpec, ParseError> {
+    let opts_addr = addr_opts(c)?;
+    let (src, _) = sa_endpoint(c, opts_addr, "the source address")?;
+    let (dst, _) = sa_endpoint(c, opts_addr, "the destination address")?;
+    check_same_family(c, &src, &dst, "source and destination")?;
+    let (proto, _) = proto_spec(c, opts_addr)?;
+    let spi = spi(c)?;
+    let parsed = sa_options(c, proto, "getspi", false)?;
+    Ok(GetSpiSpec {
+        opts_addr,
+        src,
+        dst,
+        proto,
+        spi,
+        opts: parsed.opts,
     })
 }
 
@@ -108,7 +132,7 @@ pub(crate) fn get_or_delete(c: &mut Cursor<'_>, delete: bool) -> Result<Command,
     let (src, _) = sa_endpoint(c, opts_addr, "the source address")?;
     let (dst, _) = sa_endpoint(c, opts_addr, "the destination address")?;
     check_same_family(c, &src, &dst, "source and destination")?;
-    let proto = proto_spec(c)?;
+    let (proto, _) = proto_spec(c, opts_addr)?;
     let spi = spi(c)?;
     let name = if delete { "delete" } else { "get" };
     sa_options(c, proto, name, false)?;
@@ -137,7 +161,7 @@ pub(crate) fn delete_all(c: &mut Cursor<'_>) -> Result<Command, ParseError> {
     let src = plain_host(c, opts_addr, "the source address")?;
     let dst = plain_host(c, opts_addr, "the destination address")?;
     check_same_family(c, &src, &dst, "source and destination")?;
-    let proto = proto_spec(c)?;
+    let (proto, _) = proto_spec(c, opts_addr)?;
     if let Some(t) = c.peek()?.filter(|t| t.kind != Kind::Semi) {
         return Err(c.error_at(
             &t,

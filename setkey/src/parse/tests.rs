@@ -183,6 +183,66 @@ fn protocols_and_algorithms() {
 }
 
 #[test]
+fn nat_oa_after_esp_udp() {
+    let s = sa("add 10.0.0.1[4500] 10.0.0.2[4500] esp-udp 192.168.0.7 0x200 -E null;");
+    assert!(s.proto.udp_encap);
+    let oa = s.nat_oa.expect("NAT-OA");
+    assert_eq!(
+        (oa.text.as_str(), oa.pos),
+        ("192.168.0.7", Pos { line: 1, col: 43 })
+    );
+    assert_eq!(s.spi, 0x200);
+    // A host name, under -6 an IPv6 address, and none at all.
+    let s = sa("add 10.0.0.1 10.0.0.2 esp-udp natbox.example 513 -E null;");
+    assert_eq!(s.nat_oa.map(|h| h.text), Some("natbox.example".to_owned()));
+    assert_eq!(s.spi, 513);
+    let s = sa("add -6 fec0::1 fec0::2 esp-udp fec0::9 1 -E null;");
+    assert_eq!(s.nat_oa.map(|h| h.text), Some("fec0::9".to_owned()));
+    assert_eq!(sa("add 10.0.0.1 10.0.0.2 esp-udp 1 -E null;").nat_oa, None);
+    // Only esp-udp takes one.
+    assert_eq!(sa("add 10.0.0.1 10.0.0.2 esp 1 -E null;").nat_oa, None);
+    // get and delete take it too, as the original's grammar did, and ignore it.
+    assert!(matches!(
+        one("delete 10.0.0.1 10.0.0.2 esp-udp 192.168.0.7 0x200;"),
+        Command::Delete { spi: 0x200, .. }
+    ));
+}
+
+#[test]
+fn getspi() {
+    let Command::GetSpi(g) = one("getspi 10.0.0.1 10.0.0.2 esp 0;") else {
+        panic!()
+    };
+    assert_eq!(
+        (g.src.text.as_str(), g.dst.text.as_str()),
+        ("10.0.0.1", "10.0.0.2")
+    );
+    assert_eq!(
+        (g.proto.satype, g.spi, g.opts.clone()),
+        (SaType::Esp, 0, SaOpts::default())
+    );
+    let Command::GetSpi(g) =
+        one("getspi -6 fec0::1[4500] fec0::2[4500] esp-udp 0x1000 -m tunnel -u 7 -lh 30;")
+    else {
+        panic!()
+    };
+    assert_eq!(g.opts_addr.family, FamilyFilter::Inet6);
+    assert!(g.proto.udp_encap);
+    assert_eq!(g.spi, 0x1000);
+    assert_eq!(g.opts.mode, Some(Mode::Tunnel));
+    assert_eq!(g.opts.reqid, Some(7));
+    assert_eq!(g.opts.lifetime_hard_secs, Some(30));
+    let Command::GetSpi(g) = one("getspi 10.0.0.1 10.0.0.2 ah-old 300;") else {
+        panic!()
+    };
+    assert!(g.proto.old && g.proto.satype == SaType::Ah);
+    let Command::GetSpi(g) = one("getspi a.example b.example ipcomp 0x4000 ;") else {
+        panic!()
+    };
+    assert_eq!(g.proto.satype, SaType::IpComp);
+}
+
+#[test]
 fn update_is_add() {
     let text = "10.0.0.1 10.0.0.2 esp 7 -E null;";
     assert_eq!(
@@ -319,13 +379,12 @@ fn parse_statement_takes_exactly_one() {
 fn error_messages() {
     let cases: &[(&str, &str)] = &[
         // Commands and statement ends.
-        ("frobnicate;", "t,1:1: syntax error: expected a command (add, update, get, delete, deleteall, flush, dump, spdadd, spdupdate, spddelete, spdflush, spddump or exit) at `frobnicate'"),
-        (";", "t,1:1: syntax error: expected a command (add, update, get, delete, deleteall, flush, dump, spdadd, spdupdate, spddelete, spdflush, spddump or exit) at `;'"),
+        ("frobnicate;", "t,1:1: syntax error: expected a command (add, update, getspi, get, delete, deleteall, flush, dump, spdadd, spdupdate, spddelete, spdflush, spddump or exit) at `frobnicate'"),
+        (";", "t,1:1: syntax error: expected a command (add, update, getspi, get, delete, deleteall, flush, dump, spdadd, spdupdate, spddelete, spdflush, spddump or exit) at `;'"),
         ("flush\nspdflush;", "t,2:1: syntax error: expected a protocol (esp, esp-old, esp-udp, ah, ah-old, ipcomp or tcp) or `;' at `spdflush'"),
         ("spdflush", "t,1:9: syntax error: expected `;', found the end of the file"),
         ("spddump now;", "t,1:9: syntax error: expected `;' at `now'"),
         ("exit now;", "t,1:6: syntax error: expected `;' at `now'"),
-        ("getspi 10.0.0.1 10.0.0.2 esp 0;", "t,1:1: `getspi' is not supported: it leaves a larval SA for a key daemon to complete; use `add' at `getspi'"),
         // Lexical errors.
         ("add 10.0.0.1 10.0.0.2 esp 1 -m tunnel \\\n -E null;", "t,1:39: syntax error: `\\' does not continue a line in setkey.conf (a statement may span lines as it is, up to its `;')"),
         ("add 10.0.0.1 10.0.0.2 ah 1 -A hmac-md5 \"abc;", "t,1:40: syntax error: missing closing `\"'"),
@@ -345,7 +404,18 @@ fn error_messages() {
         ("spdadd any -P out ipsec", "t,1:8: syntax error: expected the source address at `any'"),
         // Protocols and SPIs.
         ("add 10.0.0.1 10.0.0.2 esb 1 -E null;", "t,1:23: syntax error: expected a protocol (esp, esp-old, esp-udp, ah, ah-old, ipcomp or tcp) at `esb'"),
-        ("add 10.0.0.1 10.0.0.2 esp-udp 192.168.0.1 1 -E null;", "t,1:31: an original address (NAT-OA) after esp-udp is not supported at `192.168.0.1'"),
+        ("add 10.0.0.1 10.0.0.2 esp-udp 192.168.0.300 1 -E null;", "t,1:31: `192.168.0.300` is not a numeric IPv4 or IPv6 address at `192.168.0.300'"),
+        ("add -n 10.0.0.1 10.0.0.2 esp-udp gw 1 -E null;", "t,1:34: `gw` is not a numeric IPv4 or IPv6 address (-n forbids host names) at `gw'"),
+        ("add 10.0.0.1 10.0.0.2 esp-udp 192.168.0.1 -E null;", "t,1:43: syntax error: expected the SPI (a decimal number or 0x followed by hex digits) at `-E'"),
+        ("add 10.0.0.1 10.0.0.2 esp-udp 192.168.0.1 192.168.0.2 1 -E null;", "t,1:43: syntax error: expected the SPI (a decimal number or 0x followed by hex digits) at `192.168.0.2'"),
+        ("add 10.0.0.1 10.0.0.2 esp 192.168.0.1 1 -E null;", "t,1:27: syntax error: expected the SPI (a decimal number or 0x followed by hex digits) at `192.168.0.1'"),
+        // getspi: add's grammar without the algorithms.
+        ("getspi 10.0.0.1 10.0.0.2 esp;", "t,1:29: syntax error: expected the SPI (a decimal number or 0x followed by hex digits) at `;'"),
+        ("getspi 10.0.0.1 10.0.0.2 0x100;", "t,1:26: syntax error: expected a protocol (esp, esp-old, esp-udp, ah, ah-old, ipcomp or tcp) at `0x100'"),
+        ("getspi 10.0.0.1 10.0.0.2 esp 0x100 -E aes-cbc \"1234567890123456\";", "t,1:36: `-E' is not allowed with getspi at `-E'"),
+        ("getspi 10.0.0.1 10.0.0.2 esp 0x100 -m both;", "t,1:39: syntax error: expected a mode (transport, tunnel or any) at `both'"),
+        ("getspi 10.0.0.1 10.0.0.2 esp 0x100", "t,1:35: syntax error: expected an SA option (-m, -r, -u, -f, -lh, -ls, -bh, -bs, -ctx) or `;', found the end of the file"),
+        ("getspi 10.0.0.1\n  fec0::1 esp 0;", "t,2:3: source and destination are of different address families (IPv4 and IPv6) at `fec0::1'"),
         ("add 10.0.0.1 10.0.0.2 esp spi -E null;", "t,1:27: syntax error: expected the SPI (a decimal number or 0x followed by hex digits) at `spi'"),
         ("add 10.0.0.1 10.0.0.2 esp 0x100000000 -E null;", "t,1:27: SPI 0x100000000 out of range (at most 0xffffffff) at `0x100000000'"),
         ("add 10.0.0.1 10.0.0.2 esp 4294967296 -E null;", "t,1:27: SPI 4294967296 out of range (at most 0xffffffff) at `4294967296'"),
