@@ -161,13 +161,24 @@ pub fn run(settings: &Settings, name: &str) -> Result<(), String> {
         sockets,
         logger,
         buf: vec![0; 65536],
+        debug: settings.debug,
     };
     let stopped = daemon.run_loop(&mut kio, &signals, name, &path);
-    daemon
-        .logger
-        .log(LogLevel::Info, "caught signal, racoon is going down.");
+    if let Ok(sig) = stopped {
+        daemon
+            .logger
+            .log(LogLevel::Info, &format!("caught signal {sig}"));
+    }
+    // The peers hear that our SAs are gone (DELETE payloads) before they go from the
+    // kernel, so that theirs go too; then whatever we installed and still see goes.
+    daemon.engine.shutdown(Instant::now());
+    daemon.drain(&mut kio);
     kio.delete_ours(&mut daemon.logger);
-    stopped
+    daemon.logger.log(
+        LogLevel::Info,
+        &format!("racoon process {} shutdown", std::process::id()),
+    );
+    stopped.map(|_| ())
 }
 
 fn crate_version() -> String {
@@ -223,6 +234,8 @@ struct Daemon {
     sockets: Vec<IkeSocket>,
     logger: Logger,
     buf: Vec<u8>,
+    /// `-d`, counted: it raises the level a reloaded configuration sets.
+    debug: u32,
 }
 
 /// Without an event descriptor (the in-memory kernel) the kernel is polled this often.
@@ -235,13 +248,13 @@ impl Daemon {
         signals: &Signals,
         name: &str,
         path: &str,
-    ) -> Result<(), String> {
+    ) -> Result<i32, String> {
         // Events queued while subscribing never make the descriptor readable.
         self.read_kernel(kio);
         loop {
             self.drain(kio);
             match signals.take() {
-                Some(Request::Stop) => return Ok(()),
+                Some(Request::Stop(sig)) => return Ok(sig),
                 Some(Request::Reload) => self.reload(kio, name, path),
                 None => {}
             }
@@ -299,24 +312,32 @@ impl Daemon {
         }
     }
 
-    /// SIGHUP: the configuration is read again for its log level and warnings; the
-    /// engine keeps the configuration it started with (TODO: swap it in).
+    /// SIGHUP: racoon.conf and the psk file are read again and handed to the engine for
+    /// the negotiations to come; established SAs stay. A configuration that does not
+    /// load leaves the running one in place, with the original's "config reload failed".
     fn reload(&mut self, _kio: &mut KernelIo, _name: &str, path: &str) {
         match load(path) {
             Ok(loaded) => {
+                let level =
+                    effective_level(loaded.config.log.as_ref().map(|l| l.value), self.debug);
+                self.logger.set_level(level);
                 for w in &loaded.warnings {
                     self.logger.log(LogLevel::Warning, w);
                 }
+                self.engine.set_config(
+                    Instant::now(),
+                    Arc::new(loaded.config),
+                    Arc::new(loaded.psk),
+                );
                 self.logger.log(
-                    LogLevel::Warning,
-                    "SIGHUP: configuration reloading is not implemented yet; \
-                     restart racoon to apply changes",
+                    LogLevel::Debug,
+                    &format!("configuration reloaded from {path}"),
                 );
             }
-            Err(e) => self.logger.log(
-                LogLevel::Error,
-                &format!("SIGHUP: {e}; keeping the old one"),
-            ),
+            Err(e) => {
+                self.logger.log(LogLevel::Error, &e);
+                self.logger.log(LogLevel::Error, "config reload failed");
+            }
         }
     }
 

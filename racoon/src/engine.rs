@@ -17,6 +17,7 @@ mod ident;
 mod info;
 mod install;
 pub mod io;
+mod lifecycle;
 mod main_mode;
 mod ph1;
 mod ph2;
@@ -670,37 +671,5 @@ impl Engine {
             Some(p1) => format!("{}:{:08x}", self.ph1s[p1].index(), p.msgid),
             None => format!("{}->{}", p.local, p.remote),
         }
-    }
-
-    fn expire(&mut self, now: Instant, sa: &common::sa::Sa, hard: bool) {
-        let Some(i) = self.ph2s.iter().position(|p| {
-            p.installed
-                .as_ref()
-                .is_some_and(|(i, o)| i.id() == sa.id() || o.id() == sa.id())
-        }) else {
-            return;
-        };
-        self.log(
-            LogLevel::Info,
-            format!("IPsec-SA expired: {}", install::describe(sa)),
-        );
-        if !hard {
-            if self.ph2s[i].side == Side::Initiator {
-                let (local, remote, req) = {
-                    let p = &self.ph2s[i];
-                    (p.local, p.remote, p.request.clone())
-                };
-                // The old pair stays until its hard expiry; the new one replaces it.
-                self.acquire(now, local, remote, req);
-            }
-            return;
-        }
-        let Some((inbound, outbound)) = self.ph2s[i].installed.clone() else {
-            return;
-        };
-        self.send_delete_ipsec(now, i);
-        self.kernel(KernelRequest::Delete { sa: inbound.id() });
-        self.kernel(KernelRequest::Delete { sa: outbound.id() });
-        self.ph2s.remove(i);
     }
 }

@@ -19,7 +19,8 @@ extern "C" fn on_signal(sig: libc::c_int) {
 /// What a signal asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Request {
-    Stop,
+    /// SIGTERM or SIGINT, with its number for the log.
+    Stop(i32),
     Reload,
 }
 
@@ -71,9 +72,9 @@ impl Signals {
                 let req = if i32::from(b) == libc::SIGHUP {
                     Request::Reload
                 } else {
-                    Request::Stop
+                    Request::Stop(i32::from(b))
                 };
-                if got != Some(Request::Stop) {
+                if !matches!(got, Some(Request::Stop(_))) {
                     got = Some(req);
                 }
             }
