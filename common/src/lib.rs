@@ -1,6 +1,7 @@
 //! Shared library for `setkey`, `racoon` and `racoonctl`.
 
 pub mod addr;
+pub mod admin;
 pub mod alg;
 pub mod dump;
 pub mod getopt;
