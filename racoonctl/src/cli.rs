@@ -16,10 +16,8 @@ use common::getopt::{self, Getopt, Opt, Ordering};
 /// glibc getopt letters, as the original has them.
 pub const OPTSTRING: &str = "lds:";
 
-/// The admin socket racoonctl talks to without `-s`.
-// TODO: move next to racoon's admin socket server once it exists, so the
-// two cannot disagree.
-pub const ADMINSOCK_PATH: &str = "/var/racoon/racoon.sock";
+/// The admin socket racoonctl talks to without `-s`: the one racoon opens by default.
+pub use common::admin::ADMINSOCK_PATH;
 
 /// The admin commands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
