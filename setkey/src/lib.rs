@@ -8,3 +8,4 @@ pub mod parse;
 pub mod printer;
 pub mod resolve;
 pub mod run;
+pub mod trace;

@@ -71,12 +71,6 @@ fn run(name: &str, opts: &Options) -> Result<u8, String> {
         Action::Script(_) | Action::Stdin | Action::Dump { .. } | Action::Flush { .. }
     );
     let trace = opts.verbose && runs && !opts.no_action;
-    if trace && kernel::resolve_backend(opts.backend) != kernel::Backend::Pfkey {
-        stderr(
-            format!("{name}: -v: the XFRM backend exchanges no PF_KEY messages to print; going on without\n")
-                .as_bytes(),
-        );
-    }
     // The kernel is opened before the output borrows begin (they must outlive it), and
     // not at all where nothing will reach it (-n, usage, a file that cannot be read).
     let action = opts.action();
@@ -136,11 +130,19 @@ fn run(name: &str, opts: &Options) -> Result<u8, String> {
     }
 }
 
-/// The kernel interface; with `trace` (`-v`) on PF_KEY, every message exchanged is
-/// printed as the original's `kdebug_sadb()` does.
+/// The kernel interface; with `trace` (`-v`), every message exchanged is printed as
+/// the original's `kdebug_sadb()` does: on PF_KEY the messages themselves, on XFRM
+/// their PF_KEY equivalents (`setkey::trace`).
 fn open_kernel(choice: kernel::Backend, trace: bool) -> Result<Box<dyn kernel::Kernel>, String> {
-    if !trace || kernel::resolve_backend(choice) != kernel::Backend::Pfkey {
+    if !trace {
         return kernel::open(choice).map_err(|e| e.to_string());
+    }
+    if kernel::resolve_backend(choice) != kernel::Backend::Pfkey {
+        let inner = kernel::open(choice).map_err(|e| e.to_string())?;
+        return Ok(Box::new(setkey::trace::PfkeyTrace::new(
+            inner,
+            Box::new(|text: &str| stdout(text.as_bytes())),
+        )));
     }
     let mut pfkey = common::pfkey::PfkeyKernel::open().map_err(|e| e.to_string())?;
     pfkey.set_trace(Some(Box::new(|bytes: &[u8]| {

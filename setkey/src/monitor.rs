@@ -186,7 +186,13 @@ fn sa_end(e: Option<Extension>) -> Option<Extension> {
 
 /// An SA as af_key's `pfkey_xfrm_state2msg` lays it out: SA, hard, soft and current
 /// lifetimes, addresses, keys (unless `keys` is false), SA2, NAT-T.
-fn sa_message(sa: &Sa, msg_type: u8, keys: bool, hard: bool, soft: bool) -> Option<Message> {
+pub(crate) fn sa_message(
+    sa: &Sa,
+    msg_type: u8,
+    keys: bool,
+    hard: bool,
+    soft: bool,
+) -> Option<Message> {
     use common::pfkey::consts::ext as x;
     let built = request::add_sa(sa, false, 0, 0).ok()?;
     let mut m = Message::new(Header::new(msg_type, built.header.satype, 0, 0));
