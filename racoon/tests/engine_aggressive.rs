@@ -287,11 +287,7 @@ fn wrong_psk_fails_without_install() {
     let (a, b) = (&sim.nodes[0], &sim.nodes[1]);
     assert!(a.installs.is_empty() && b.installs.is_empty());
     // The initiator checks HASH_R first and never sends HASH_I.
-    assert!(
-        a.has_log("HASH mismatch. (pre-shared key mismatch?)"),
-        "{:#?}",
-        a.logs
-    );
+    assert!(a.has_log("HASH mismatched"), "{:#?}", a.logs);
     assert!(a.has_log_containing("phase1 negotiation failed due to time up."));
     assert!(!a.has_log_containing("ISAKMP-SA established"));
     assert!(!b.has_log_containing("ISAKMP-SA established"));
@@ -528,4 +524,227 @@ fn responder_allowing_both_takes_either() {
         assert_converged(&sim);
         assert!(sim.nodes[1].has_log(begin), "{:#?}", sim.nodes[1].logs);
     }
+}
+
+/// The datagrams a node wants sent, in order (other outputs dropped).
+fn sends(node: &mut Node) -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    while let Some(o) = node.engine.next_output() {
+        match o {
+            Output::Send { bytes, .. } => out.push(bytes),
+            Output::Log { text, .. } => node.logs.push(text),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn ke_of(bytes: &[u8]) -> Vec<u8> {
+    Message::decode(bytes)
+        .unwrap()
+        .payloads
+        .into_iter()
+        .find_map(|p| match p {
+            Payload::KeyExchange(k) => Some(k),
+            _ => None,
+        })
+        .unwrap()
+}
+
+/// Runs messages 1 and 2 by hand and returns both nodes, message 1, 2 and A's (plain)
+/// message 3.
+fn first_three(seed: u64) -> (Node, Node, Vec<u8>, Vec<u8>, Vec<u8>) {
+    let sim = pair(
+        Side {
+            modes: "aggressive",
+            lines: FQDN_A,
+            psk: "gw2.example.org k\n",
+        },
+        Side {
+            modes: "aggressive",
+            lines: FQDN_B,
+            psk: "gw1.example.org k\n",
+        },
+        Link::default(),
+        seed,
+    );
+    let now = sim.now;
+    let [mut a, mut b] = sim.nodes;
+    let (ea, eb) = (
+        format!("{A}:500").parse().unwrap(),
+        format!("{B}:500").parse().unwrap(),
+    );
+    let m1 = sends(&mut a).remove(0);
+    b.engine.handle_datagram(now, eb, ea, &m1);
+    let m2 = sends(&mut b).remove(0);
+    a.engine.handle_datagram(now, ea, eb, &m2);
+    let m3 = sends(&mut a).remove(0);
+    (a, b, m1, m2, m3)
+}
+
+/// A's HASH_I message encrypted the way other implementations send it: with SKEYID_e's
+/// 3DES key and the phase-1 IV hash(g^xi | g^xr).
+fn encrypt_third(a: &Node, m1: &[u8], m2: &[u8], m3: &[u8]) -> Vec<u8> {
+    use racoon::crypto::{encryption_key, phase1_iv, Cipher, Hash};
+    let sa = &a.engine.isakmp_sas()[0];
+    let skeyid_e = &sa.keys.as_ref().unwrap()[2];
+    let md5 = Hash::from_name("md5").unwrap();
+    let key = encryption_key(&md5.prf(), skeyid_e, 24).unwrap();
+    let cipher = Cipher::from_ike(5, key.as_bytes()).unwrap();
+    let iv = phase1_iv(&md5, &ke_of(m1), &ke_of(m2), 8).unwrap();
+    let mut msg = Message::decode(m3).unwrap();
+    msg.header = Header::new(
+        sa.icookie,
+        sa.rcookie,
+        ExchangeType::Aggressive,
+        Flags::ENCRYPTION,
+        0,
+    );
+    racoon::isakmp::encrypt_message(&msg, &cipher, &iv)
+        .unwrap()
+        .datagram
+}
+
+#[test]
+fn the_initiator_sends_hash_i_in_the_clear() {
+    let (a, _, _, _, m3) = first_three(20);
+    let header = Header::decode(&m3).unwrap();
+    assert_eq!(header.exchange, ExchangeType::Aggressive);
+    assert!(!header.flags.contains(Flags::ENCRYPTION));
+    let msg = Message::decode(&m3).unwrap();
+    assert!(matches!(msg.payloads.as_slice(), [Payload::Hash(h)] if h.len() == 16));
+    assert!(a.engine.isakmp_sas()[0].established);
+}
+
+#[test]
+fn an_encrypted_third_message_is_accepted() {
+    let (a, mut b, m1, m2, m3) = first_three(21);
+    let encrypted = encrypt_third(&a, &m1, &m2, &m3);
+    assert!(Header::decode(&encrypted)
+        .unwrap()
+        .flags
+        .contains(Flags::ENCRYPTION));
+    let now = std::time::Instant::now();
+    b.engine.handle_datagram(
+        now,
+        format!("{B}:500").parse().unwrap(),
+        format!("{A}:500").parse().unwrap(),
+        &encrypted,
+    );
+    let _ = sends(&mut b);
+    let (sa_a, sa_b) = (&a.engine.isakmp_sas()[0], &b.engine.isakmp_sas()[0]);
+    assert!(sa_b.established, "{:#?}", b.logs);
+    assert_eq!(
+        sa_a.keys.as_ref().unwrap()[1].as_bytes(),
+        sa_b.keys.as_ref().unwrap()[1].as_bytes()
+    );
+    assert!(b.has_log_containing("ISAKMP-SA established"));
+}
+
+#[test]
+fn a_wrong_hash_i_does_not_establish() {
+    let (_, mut b, _, _, m3) = first_three(22);
+    let mut forged = m3.clone();
+    let last = forged.len() - 1;
+    forged[last] ^= 0x01;
+    let now = std::time::Instant::now();
+    b.engine.handle_datagram(
+        now,
+        format!("{B}:500").parse().unwrap(),
+        format!("{A}:500").parse().unwrap(),
+        &forged,
+    );
+    let _ = sends(&mut b);
+    assert!(!b.engine.isakmp_sas()[0].established);
+    assert!(b.has_log("HASH mismatched"), "{:#?}", b.logs);
+    // The real one still gets through afterwards.
+    b.engine.handle_datagram(
+        now,
+        format!("{B}:500").parse().unwrap(),
+        format!("{A}:500").parse().unwrap(),
+        &m3,
+    );
+    let _ = sends(&mut b);
+    assert!(b.engine.isakmp_sas()[0].established);
+}
+
+#[test]
+fn main_mode_checks_peers_identifier_too() {
+    let mut sim = pair(
+        Side {
+            modes: "main",
+            lines: "",
+            psk: &format!("{B} k\n"),
+        },
+        Side {
+            modes: "main",
+            lines: "peers_identifier address \"192.168.9.9\"; verify_identifier on;",
+            psk: &format!("{A} k\n"),
+        },
+        Link::default(),
+        30,
+    );
+    sim.run_for(Duration::from_secs(120));
+    let b = &sim.nodes[1];
+    assert!(b.has_log("No ID match."), "{:#?}", b.logs);
+    assert!(b.has_log("invalid ID payload."), "{:#?}", b.logs);
+    assert!(sim.nodes[0].installs.is_empty() && b.installs.is_empty());
+
+    let mut sim = pair(
+        Side {
+            modes: "main",
+            lines: "",
+            psk: &format!("{B} k\n"),
+        },
+        Side {
+            modes: "main",
+            lines: &format!("peers_identifier address \"{A}\"; verify_identifier on;"),
+            psk: &format!("{A} k\n"),
+        },
+        Link::default(),
+        31,
+    );
+    sim.run_for(Duration::from_secs(10));
+    assert_converged(&sim);
+    assert!(!sim.nodes[1].has_log("No ID match."));
+}
+
+#[test]
+fn an_anonymous_section_allowing_aggressive_takes_the_peer() {
+    // B's section for A's address allows only main mode; `remote anonymous` allows
+    // aggressive: racoon accepted the exchange any applicable section allowed.
+    let b_conf = format!(
+        "remote {A} {{\n exchange_mode main;\n proposal {{\n {PROPOSAL}\n }}\n}}\n\
+         remote anonymous {{\n exchange_mode aggressive;\n {FQDN_B}\n proposal {{\n {PROPOSAL}\n }}\n}}\n{}\n",
+        sainfo("172.16.2.0/24", "172.16.1.0/24", SAINFO)
+    );
+    let na = Node::new(
+        A,
+        &agg_conf(B, "aggressive", FQDN_A, "172.16.1.0/24", "172.16.2.0/24"),
+        "gw2.example.org k\n",
+        40,
+    );
+    let nb = Node::new(B, &b_conf, "gw1.example.org k\n", 41);
+    let mut sim = Sim::new(na, nb, Link::default(), 42);
+    let p_in = policy(
+        "172.16.1.0/24",
+        "172.16.2.0/24",
+        Direction::In,
+        Mode::Tunnel,
+        Some((A, B)),
+        9,
+    );
+    sim.event(1, common::kernel::Event::PolicyAdded(p_in));
+    let p_out = policy(
+        "172.16.1.0/24",
+        "172.16.2.0/24",
+        Direction::Out,
+        Mode::Tunnel,
+        Some((A, B)),
+        7,
+    );
+    sim.event(0, acquire(A, B, p_out));
+    sim.run_for(Duration::from_secs(10));
+    assert_converged(&sim);
+    assert!(sim.nodes[1].has_log("begin Aggressive mode."));
 }

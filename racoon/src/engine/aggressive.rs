@@ -20,14 +20,14 @@ use super::ph1::{PeerId, Ph1, Ph1State, Side};
 use super::proposal::{self, Ph1Choice};
 use super::retransmit::Retransmit;
 use super::{ident, vendor_id, Engine};
-use crate::conf::{ExchangeMode, LogLevel};
+use crate::conf::{ExchangeMode, LogLevel, Remote, RemoteSelector};
 use crate::crypto::{ct_eq, DhKeyPair, Phase1Transcript};
 use crate::isakmp::{
     decrypt_message, ExchangeType, Flags, Header, Identification, Message, Payload, PayloadType,
     SecurityAssociation,
 };
 use common::addr::Endpoint;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
 /// What the first message of an aggressive exchange carries.
@@ -61,21 +61,40 @@ impl Engine {
         }
     }
 
-    /// Whether the remote section lets a peer start this exchange; logs the refusal.
-    pub(super) fn exchange_allowed(&mut self, rmconf: usize, exchange: ExchangeType) -> bool {
+    /// The `remote` section a peer's new phase 1 runs under: `found` (the section for
+    /// its address) if its `exchange_mode` list names the exchange, else the first
+    /// other section that applies to the peer and names it (racoon accepted an
+    /// exchange that any applicable section allowed). Logs the refusal.
+    pub(super) fn remote_for_exchange(
+        &mut self,
+        found: usize,
+        peer: IpAddr,
+        exchange: ExchangeType,
+    ) -> Option<usize> {
         let mode = match exchange {
             ExchangeType::Aggressive => ExchangeMode::Aggressive,
             ExchangeType::Base => ExchangeMode::Base,
             _ => ExchangeMode::Main,
         };
-        if self.config.remotes[rmconf].exchange_modes.contains(&mode) {
-            return true;
+        let rs = &self.config.remotes;
+        let allows = |r: &Remote| r.exchange_modes.contains(&mode);
+        let by_address = |r: &Remote| match &r.selector {
+            RemoteSelector::Address(e) => e.ip() == peer,
+            RemoteSelector::Named(_) => r.remote_address.is_some_and(|e| e.ip() == peer),
+            RemoteSelector::Anonymous { .. } => false,
+        };
+        let anonymous = |r: &Remote| matches!(r.selector, RemoteSelector::Anonymous { .. });
+        let chosen = Some(found)
+            .filter(|&i| allows(&rs[i]))
+            .or_else(|| rs.iter().position(|r| by_address(r) && allows(r)))
+            .or_else(|| rs.iter().position(|r| anonymous(r) && allows(r)));
+        if chosen.is_none() {
+            self.log(
+                LogLevel::Error,
+                format!("exchange {exchange} not allowed in any applicable rmconf."),
+            );
         }
-        self.log(
-            LogLevel::Error,
-            format!("exchange {exchange} not allowed in any applicable rmconf."),
-        );
-        false
+        chosen
     }
 
     /// The pre-shared key of a negotiation about to derive its keys: in aggressive mode
@@ -114,7 +133,11 @@ impl Engine {
 
     /// Checks a received phase-1 ID against `peers_identifier` (racoon's
     /// ipsecdoi_checkid1): a mismatch is a warning, and fatal with `verify_identifier`.
-    fn check_peer_id(&mut self, rmconf: usize, id: &Identification) -> Result<(), Ignore> {
+    pub(super) fn check_peer_id(
+        &mut self,
+        rmconf: usize,
+        id: &Identification,
+    ) -> Result<(), Ignore> {
         let rm = &self.config.remotes[rmconf];
         if rm.peers_identifiers.is_empty()
             || ident::peers_identifier_matches(&rm.peers_identifiers, id)
@@ -351,9 +374,10 @@ impl Engine {
             );
             return;
         };
-        if !self.exchange_allowed(rmconf, ExchangeType::Aggressive) {
+        let Some(rmconf) = self.remote_for_exchange(rmconf, remote.ip(), ExchangeType::Aggressive)
+        else {
             return;
-        }
+        };
         let (l, r) = (Endpoint::from(local), Endpoint::from(remote));
         self.log(
             LogLevel::Info,
@@ -556,9 +580,9 @@ impl Engine {
             p.choice = None;
             p.crypto = None;
             p.peer_id = None;
-            return Err(checked.err().unwrap_or_else(|| {
-                Ignore::Loud("HASH mismatch. (pre-shared key mismatch?)".to_owned())
-            }));
+            return Err(checked
+                .err()
+                .unwrap_or_else(|| Ignore::Loud("HASH mismatched".to_owned())));
         }
         let hash = self.own_hash(i)?;
         let p = &self.ph1s[i];
@@ -606,9 +630,7 @@ impl Engine {
         let their_hash =
             their_hash.ok_or_else(|| Ignore::Loud("few isakmp message received.".to_owned()))?;
         if !self.peer_hash_ok(i, &their_hash)? {
-            return Err(Ignore::Loud(
-                "HASH mismatch. (pre-shared key mismatch?)".to_owned(),
-            ));
+            return Err(Ignore::Loud("HASH mismatched".to_owned()));
         }
         for p in &msg.payloads {
             if let Payload::Notification(n) = p {

@@ -210,9 +210,11 @@ impl Engine {
             );
             return;
         };
-        if !self.exchange_allowed(rmconf, ExchangeType::IdentityProtection) {
+        let Some(rmconf) =
+            self.remote_for_exchange(rmconf, remote.ip(), ExchangeType::IdentityProtection)
+        else {
             return;
-        }
+        };
         let (l, r) = (
             common::addr::Endpoint::from(local),
             common::addr::Endpoint::from(remote),
@@ -576,6 +578,13 @@ impl Engine {
         .map_err(|e| Ignore::Fatal(e.to_string()))?;
         if !ct_eq(&expected, &their_hash) {
             return Err(Ignore::Loud("HASH mismatch.".to_owned()));
+        }
+        let rmconf = self.ph1s[i].rmconf;
+        if let Some(id) = msg.payloads.iter().find_map(|p| match p {
+            Payload::Identification(id) => Some(id),
+            _ => None,
+        }) {
+            self.check_peer_id(rmconf, id)?;
         }
         for p in &msg.payloads {
             if let Payload::Notification(n) = p {
