@@ -178,6 +178,44 @@ time.sleep(3600)'
 		"192.168.2.100.4500 > 192.168.1.100.4500: UDP-encap: ESP(spi=0x00004201"
 	for p in "${LAB_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
 
+	# esp-udp with a NAT-OA (the peer's address before NAT), ports defaulting to 4500.
+	# XFRM keeps it in the encapsulation template, and -D prints the original's
+	# `NAT OA=' line; Linux's PF_KEY takes the extension and drops its address (af_key
+	# zeroes encap_oa), so there the kernel, and the dump, have none, as with the original.
+	f=$(hostdir gw1)/etc/nat-oa.conf
+	printf '%s\n' 'flush;' 'add 192.168.1.100 192.168.2.100 esp-udp 10.99.0.7 0x4301 -m tunnel -E null;' >"$f"
+	load gw1 "$f"
+	xs=$(on gw1 ip xfrm state)
+	d=$(on gw1 "$LAB_BIN/setkey" --backend "$BACKEND" -D)
+	expect_contains "$BACKEND: esp-udp SA with the default ports" "$d" $'192.168.1.100[4500] 192.168.2.100[4500] \n\tesp-udp mode=tunnel spi=17153(0x00004301)'
+	if [[ $BACKEND == xfrm ]]; then
+		expect_contains "$BACKEND: the NAT-OA reaches the kernel" "$xs" "encap type espinudp sport 4500 dport 4500 addr 10.99.0.7"
+		expect_contains "$BACKEND: -D prints the NAT-OA" "$d" $'reqid=0(0x00000000)\n\tNAT OA=10.99.0.7\n'
+	else
+		expect_contains "$BACKEND: af_key drops the NAT-OA" "$xs" "encap type espinudp sport 4500 dport 4500 addr 0.0.0.0"
+		expect_not_contains "$BACKEND: -D has no NAT-OA" "$d" "NAT OA"
+	fi
+
+	# getspi: a larval SA with the mode and reqid asked for, which `update` completes;
+	# asking again for an SPI in use fails as the original reported it ("(null)").
+	printf '%s\n' 'flush;' 'getspi 192.168.2.100 192.168.1.100 esp 0x7001 -m tunnel -u 5;' \
+		'getspi 192.168.2.100 192.168.1.100 ah 0;' >"$f"
+	load gw1 "$f"
+	expect_eq "$BACKEND: getspi is silent" "$LOAD_ERR" ""
+	xs=$(on gw1 ip xfrm state)
+	expect_contains "$BACKEND: getspi reserved the SPI" "$xs" "proto esp spi 0x00007001 reqid 5 mode tunnel"
+	expect_contains "$BACKEND: getspi 0 let the kernel pick an AH SPI" "$xs" "proto ah spi 0x"
+	d=$(on gw1 "$LAB_BIN/setkey" --backend "$BACKEND" -D)
+	expect_contains "$BACKEND: -D shows the larval SA" "$d" \
+		$'\tesp mode=tunnel spi=28673(0x00007001) reqid=5(0x00000005)\n\tseq=0x00000000 replay=0 flags=0x00000000 state=larval '
+	printf '%s\n' 'getspi 192.168.2.100 192.168.1.100 esp 0x7001;' \
+		'update 192.168.2.100 192.168.1.100 esp 0x7001 -m tunnel -u 5 -E aes-cbc 0x00112233445566778899aabbccddeeff;' >"$f"
+	load gw1 "$f"
+	expect_eq "$BACKEND: getspi of an SPI in use" "$LOAD_ERR" "setkey: $f,1: (null)"
+	d=$(on gw1 "$LAB_BIN/setkey" --backend "$BACKEND" -D)
+	expect_contains "$BACKEND: update completed the larval SA" "$d" \
+		$'\tesp mode=tunnel spi=28673(0x00007001) reqid=5(0x00000005)\n\tE: aes-cbc  00112233 44556677 8899aabb ccddeeff\n\tseq=0x00000000 replay=0 flags=0x00000000 state=mature '
+
 	# -F and -FP empty the tables; -D / -DP then say so.
 	on gw1 "$LAB_BIN/setkey" --backend "$BACKEND" -F
 	on gw1 "$LAB_BIN/setkey" --backend "$BACKEND" -FP
