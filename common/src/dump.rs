@@ -31,7 +31,7 @@ mod table;
 #[cfg(test)]
 mod tests;
 
-pub use clock::{Clock, FixedClock, LocalTime, SystemClock};
+pub use clock::{CachedClock, Clock, FixedClock, LocalTime, SystemClock};
 pub use policy::{is_per_socket, policy};
 pub use policy_text::{policy_text, PolicyTextError};
 pub use sa::sa;

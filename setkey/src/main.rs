@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use common::getopt::short_program_name;
 
 use cli::{Action, Options, Parsed};
-use common::dump::{DumpOptions, SystemClock};
+use common::dump::{CachedClock, DumpOptions, SystemClock};
 use common::kernel;
 use setkey::printer::Printer;
 use setkey::resolve::{Semantics, SystemResolver};
@@ -57,7 +57,7 @@ fn main() -> ExitCode {
 /// Runs the action the options ask for; the exit status, or an error that ends setkey
 /// with status 1.
 fn run(name: &str, opts: &Options) -> Result<u8, String> {
-    let clock = SystemClock;
+    let clock = CachedClock::new(SystemClock);
     let mut dump_opts = DumpOptions::new(&clock);
     dump_opts.with_ports = opts.with_ports;
     dump_opts.show_dead = opts.all;
@@ -83,10 +83,10 @@ fn run(name: &str, opts: &Options) -> Result<u8, String> {
         Action::Dump { .. } | Action::Flush { .. } => true,
         _ => false,
     };
-    let mut kernel = if needs_kernel {
-        Some(open_kernel(opts.backend, trace)?)
-    } else {
-        None
+    let mut kernel = match action {
+        Action::Dump { .. } if !trace => Some(open_reader(opts.backend)?),
+        _ if needs_kernel => Some(open_kernel(opts.backend, trace)?),
+        _ => None,
     };
     let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr().lock());
     let mut cx = Ctx {
@@ -128,6 +128,19 @@ fn run(name: &str, opts: &Options) -> Result<u8, String> {
             Ok(1)
         }
     }
+}
+
+/// The kernel interface for `-D` and `-DP`. The PF_KEY backend reads the tables
+/// through XFRM netlink anyway (`kernel::rfc_pfkey`), so a dump opens only that socket
+/// where it can: closing an AF_KEY socket waits for an RCU grace period
+/// (`pfkey_release`), which costs a short dump more than the dump itself.
+fn open_reader(choice: kernel::Backend) -> Result<Box<dyn kernel::Kernel>, String> {
+    if kernel::resolve_backend(choice) == kernel::Backend::Pfkey {
+        if let Ok(x) = common::xfrm::XfrmKernel::open() {
+            return Ok(Box::new(x));
+        }
+    }
+    open_kernel(choice, false)
 }
 
 /// The kernel interface; with `trace` (`-v`), every message exchanged is printed as

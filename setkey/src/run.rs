@@ -117,20 +117,46 @@ pub fn dump(
 ) -> io::Result<u8> {
     let mut text = String::new();
     // Writing to a String cannot fail.
-    let _ = if policy {
+    if policy {
         match kernel.dump_policy(!opts.hide_per_socket) {
-            Ok(v) => dump::policy_table(&mut text, &v, opts),
-            Err(e) => writeln!(text, "{e}."),
+            Ok(v) => {
+                for part in v.chunks(CHUNK) {
+                    let _ = dump::policy_table(&mut text, part, opts);
+                    cx.out.write_all(text.as_bytes())?;
+                    text.clear();
+                }
+                if v.is_empty() {
+                    let _ = dump::policy_table(&mut text, &v, opts);
+                }
+            }
+            Err(e) => {
+                let _ = writeln!(text, "{e}.");
+            }
         }
     } else {
         match kernel.dump_sa(None) {
-            Ok(v) => dump::sa_table(&mut text, &v, opts),
-            Err(e) => writeln!(text, "{e}."),
+            Ok(v) => {
+                for part in v.chunks(CHUNK) {
+                    let _ = dump::sa_table(&mut text, part, opts);
+                    cx.out.write_all(text.as_bytes())?;
+                    text.clear();
+                }
+                if v.is_empty() {
+                    let _ = dump::sa_table(&mut text, &v, opts);
+                }
+            }
+            Err(e) => {
+                let _ = writeln!(text, "{e}.");
+            }
         }
-    };
+    }
     cx.out.write_all(text.as_bytes())?;
     Ok(0)
 }
+
+/// Entries formatted per write: the text of a 10,000-entry dump is written in pieces
+/// of a few dozen kilobytes rather than built whole first.
+const CHUNK: usize = 128;
 
 /// `-D -l`: the original's loop: the short header once, then every `pause` the table
 /// again, SAs one line each (`-DP -l` prints policies in full), forever, or `rounds`

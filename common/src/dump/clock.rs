@@ -72,6 +72,46 @@ impl Clock for SystemClock {
     }
 }
 
+/// A clock that remembers the last local times it computed: a dump of thousands of
+/// entries created in the same second asks for that second thousands of times, and
+/// each `localtime_r` costs more than the rest of the entry's line.
+#[derive(Debug, Default)]
+pub struct CachedClock<C> {
+    inner: C,
+    recent: std::cell::Cell<[Option<Remembered>; 2]>,
+}
+
+/// A time and what [`Clock::local`] said of it.
+type Remembered = (i64, Option<LocalTime>);
+
+impl<C: Clock> CachedClock<C> {
+    pub fn new(inner: C) -> CachedClock<C> {
+        CachedClock {
+            inner,
+            recent: std::cell::Cell::new([None, None]),
+        }
+    }
+}
+
+impl<C: Clock> Clock for CachedClock<C> {
+    fn now(&self) -> i64 {
+        self.inner.now()
+    }
+
+    fn local(&self, t: i64) -> Option<LocalTime> {
+        let [a, b] = self.recent.get();
+        for (at, local) in [a, b].into_iter().flatten() {
+            if at == t {
+                return local;
+            }
+        }
+        let local = self.inner.local(t);
+        // The newest first; the older of the two makes way.
+        self.recent.set([Some((t, local)), a]);
+        local
+    }
+}
+
 /// A stopped clock in a zone with a fixed UTC offset: deterministic output for tests,
 /// and a way to print dumps in UTC.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -190,6 +230,27 @@ mod tests {
     }
 
     /// The host's zone is unknown here, but a date it gives must be a date.
+    #[test]
+    fn cached_clock_answers_as_its_inner_clock() {
+        let inner = FixedClock {
+            now: 77,
+            utc_offset: 3600,
+        };
+        let cached = CachedClock::new(inner);
+        assert_eq!(cached.now(), 77);
+        for t in [
+            1_538_472_164,
+            1_538_472_164,
+            5,
+            1_538_472_164,
+            6,
+            5,
+            i64::MAX,
+        ] {
+            assert_eq!(cached.local(t), inner.local(t), "{t}");
+        }
+    }
+
     #[test]
     fn system_clock_is_sane() {
         let clock = SystemClock;

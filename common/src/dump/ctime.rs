@@ -29,26 +29,57 @@ pub(super) fn write(out: &mut dyn fmt::Write, t: u64, clock: &dyn Clock) -> fmt:
     let Some(local) = clock.local(t) else {
         return out.write_str(&"?".repeat(WIDTH));
     };
-    let full = asctime(&local);
+    let mut full = Asctime::default();
+    asctime(&mut full, &local)?;
     // `ctime` output is ASCII, so byte offsets are character offsets.
-    let cut = full.get(4..).unwrap_or("");
+    let cut = full.text().get(4..).unwrap_or("");
     let end = cut.len().min(WIDTH);
     out.write_str(cut.get(..end).unwrap_or(""))
 }
 
+/// `asctime(3)`'s text, on the stack: one per timestamp of a long dump.
+struct Asctime {
+    buf: [u8; 64],
+    len: usize,
+}
+
+impl Default for Asctime {
+    fn default() -> Asctime {
+        Asctime {
+            buf: [0; 64],
+            len: 0,
+        }
+    }
+}
+
+impl Asctime {
+    fn text(&self) -> &str {
+        std::str::from_utf8(self.buf.get(..self.len).unwrap_or_default()).unwrap_or("")
+    }
+}
+
+impl fmt::Write for Asctime {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let end = self.len + s.len();
+        self.buf
+            .get_mut(self.len..end)
+            .ok_or(fmt::Error)?
+            .copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
 /// `asctime(3)`'s `"%.3s %.3s%3d %.2d:%.2d:%.2d %d\n"`, with glibc's `???` for a weekday
-/// or month out of range.
-fn asctime(t: &LocalTime) -> String {
+/// or month out of range. (At most 3+1+3+3+1+8+1+20+1 bytes: it fits the buffer.)
+fn asctime(out: &mut Asctime, t: &LocalTime) -> fmt::Result {
     let weekday = WEEKDAYS.get(usize::from(t.weekday)).unwrap_or(&"???");
     let month = MONTHS.get(usize::from(t.month)).unwrap_or(&"???");
-    let mut text = String::with_capacity(26);
-    // Writing to a String cannot fail.
-    let _ = writeln!(
-        text,
+    writeln!(
+        out,
         "{weekday} {month}{:3} {:02}:{:02}:{:02} {}",
         t.mday, t.hour, t.minute, t.second, t.year
-    );
-    text
+    )
 }
 
 #[cfg(test)]
@@ -103,6 +134,19 @@ mod tests {
             second: 0,
             weekday: 7,
         };
-        assert_eq!(asctime(&t), "??? ???  1 00:00:00 2000\n");
+        let mut text = Asctime::default();
+        asctime(&mut text, &t).unwrap();
+        assert_eq!(text.text(), "??? ???  1 00:00:00 2000\n");
+        // The widest year still fits.
+        let mut text = Asctime::default();
+        asctime(
+            &mut text,
+            &LocalTime {
+                year: i64::MIN,
+                ..t
+            },
+        )
+        .unwrap();
+        assert_eq!(text.text(), "??? ???  1 00:00:00 -9223372036854775808\n");
     }
 }

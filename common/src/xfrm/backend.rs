@@ -241,7 +241,14 @@ impl XfrmKernel {
     }
 
     /// A dump: every message up to NLMSG_DONE.
-    fn dump(&mut self, kind: u16, attrs: Vec<Attr>) -> Result<Vec<Message>, KernelError> {
+    /// Sends a dump request and hands each answer to `each` as its datagram arrives,
+    /// decoded but not kept: a dump of 10,000 entries never holds 10,000 messages.
+    fn dump(
+        &mut self,
+        kind: u16,
+        attrs: Vec<Attr>,
+        mut each: impl FnMut(Body) -> Result<(), KernelError>,
+    ) -> Result<(), KernelError> {
         let seq = self.sock.next_seq();
         let msg = Message::new(
             kind,
@@ -250,7 +257,6 @@ impl XfrmKernel {
             Body::FlushPolicy { attrs },
         );
         self.sock.send(&msg.to_bytes()).map_err(io_err)?;
-        let mut out = Vec::new();
         loop {
             let datagram = self.sock.recv(false).map_err(io_err)?;
             for m in split(datagram) {
@@ -259,7 +265,7 @@ impl XfrmKernel {
                     continue;
                 }
                 match header.kind {
-                    NLMSG_DONE => return Ok(out),
+                    NLMSG_DONE => return Ok(()),
                     NLMSG_ERROR => {
                         if let Ok(Body::Error { error, .. }) = Body::decode(header.kind, payload) {
                             if error != 0 {
@@ -267,10 +273,7 @@ impl XfrmKernel {
                             }
                         }
                     }
-                    _ => out.push(Message {
-                        header,
-                        body: Body::decode(header.kind, payload).map_err(proto_err)?,
-                    }),
+                    _ => each(Body::decode(header.kind, payload).map_err(proto_err)?)?,
                 }
             }
         }
@@ -428,15 +431,16 @@ impl Kernel for XfrmKernel {
         };
         let now = now();
         let mut sas = Vec::new();
-        for msg in self.dump(XFRM_MSG_GETSA, attrs)? {
-            if let Body::Sa { info, attrs } = &msg.body {
+        self.dump(XFRM_MSG_GETSA, attrs, |body| {
+            if let Body::Sa { info, attrs } = &body {
                 if let Some(sa) = keep(decode_sa(info, attrs, now))? {
                     if satype.is_none() || satype == Some(sa.satype) {
                         sas.push(sa);
                     }
                 }
             }
-        }
+            Ok(())
+        })?;
         let count = sas.len();
         let pid = std::process::id();
         Ok(sas
@@ -453,23 +457,24 @@ impl Kernel for XfrmKernel {
 
     fn dump_policy(&mut self, per_socket: bool) -> Result<Vec<Dumped<Policy>>, KernelError> {
         let mut policies = Vec::new();
-        for msg in self.dump(XFRM_MSG_GETPOLICY, vec![])? {
-            let Body::Policy { info, attrs } = &msg.body else {
-                continue;
+        self.dump(XFRM_MSG_GETPOLICY, vec![], |body| {
+            let Body::Policy { info, attrs } = &body else {
+                return Ok(());
             };
             // af_key walks the main policy type only.
             if attrs
                 .iter()
                 .any(|a| matches!(a, Attr::PolicyType(t) if *t != 0))
             {
-                continue;
+                return Ok(());
             }
             if let Some((policy, socket)) = keep(decode_policy(info, attrs))? {
                 if per_socket || !socket {
                     policies.push(policy);
                 }
             }
-        }
+            Ok(())
+        })?;
         let count = policies.len();
         let pid = std::process::id();
         Ok(policies

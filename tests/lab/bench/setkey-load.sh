@@ -2,9 +2,12 @@
 # (default 10,000 each) from a generated file and dump them, with our setkey on each
 # backend and with `ip -batch` / `ip xfrm ... list`, side by side in one run on the same
 # kernel, and print the times and ratios. The same SAs and policies for every tool:
-# ESP transport, aes-cbc + hmac-sha1 (same truncation on every backend).
+# ESP transport, aes-cbc + hmac-sha1 (same truncation on every backend). Every task
+# runs BENCH_RUNS times (default 5, after one warm-up round that is not counted) and
+# the medians are printed: single runs in the VM are noisy.
 
 N=${BENCH_N:-10000}
+RUNS=${BENCH_RUNS:-5}
 SETKEY=$LAB_BIN/setkey
 host bench
 dir=$(hostdir bench)/etc
@@ -27,15 +30,18 @@ awk -v n="$N" -v enc="$enc" -v auth="$auth" 'BEGIN {
 }' >"$dir/load.batch"
 
 reset() { on bench ip xfrm state flush; on bench ip xfrm policy flush; }
-# timed NAME CMD...: run CMD in the bench host, record its wall time in ms.
+# timed NAME CMD...: run CMD in the bench host, add its wall time in ms to T[NAME]
+# (a list, one time per counted round).
 declare -A T
 timed() {
 	local name=$1
 	shift
 	local t0=${EPOCHREALTIME/./}
 	on bench "$@" >/dev/null 2>"$dir/$name.err" || { cat "$dir/$name.err"; fail "$name failed"; }
-	T[$name]=$(((${EPOCHREALTIME/./} - t0) / 1000))
+	((round == 0)) || T[$name]+=" $(((${EPOCHREALTIME/./} - t0) / 1000))"
 }
+# median NAME: the middle of T[NAME] (the lower middle for an even count).
+median() { printf '%s\n' ${T[$1]} | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 count() { # expect N SAs and N policies
 	local s p
 	s=$(on bench ip xfrm state | grep -c '^src ')
@@ -45,7 +51,7 @@ count() { # expect N SAs and N policies
 
 backends=(xfrm)
 [[ -e /proc/net/pfkey ]] && backends=(pfkey xfrm)
-for round in 1 2; do
+for ((round = 0; round <= RUNS; round++)); do
 	reset
 	timed "ip-load" ip -batch "$dir/load.batch"
 	count "ip -batch"
@@ -62,11 +68,14 @@ done
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) b = 1; printf "%.2f", a / b }'; }
 echo
-echo "setkey benchmark: $N SAs + $N policies, kernel $(uname -r), second of two rounds"
+echo "setkey benchmark: $N SAs + $N policies, kernel $(uname -r), medians of $RUNS runs"
 printf '%-22s %10s %12s %10s\n' task "ip (ms)" "setkey (ms)" "ratio"
 for b in "${backends[@]}"; do
 	for t in load dump-sa dump-sp; do
-		printf '%-22s %10s %12s %9sx\n' "$t ($b)" "${T[ip-$t]}" "${T[$b-$t]}" "$(ratio "${T[$b-$t]}" "${T[ip-$t]}")"
+		ip_ms=$(median "ip-$t") our_ms=$(median "$b-$t")
+		printf '%-22s %10s %12s %9sx\n' "$t ($b)" "$ip_ms" "$our_ms" "$(ratio "$our_ms" "$ip_ms")"
 	done
 done
 echo "(ratio = setkey time / ip time: below 1 means setkey is faster)"
+echo "every run (ms):"
+for k in $(printf '%s\n' "${!T[@]}" | sort); do printf '  %-12s%s\n' "$k" "${T[$k]}"; done
