@@ -145,6 +145,8 @@ pub fn run(settings: &Settings, name: &str) -> Result<(), String> {
         }
     }
     let signals = Signals::install().map_err(|e| format!("signal setup: {e}"))?;
+    let admin =
+        crate::admin::AdminServer::open(&loaded.config.listen, settings.backend, &mut logger);
 
     let local_addrs: Vec<IpAddr> = sockets.iter().map(|s| s.local.ip()).collect();
     let mut engine = Engine::new(
@@ -162,6 +164,7 @@ pub fn run(settings: &Settings, name: &str) -> Result<(), String> {
         logger,
         buf: vec![0; 65536],
         debug: settings.debug,
+        admin,
     };
     let stopped = daemon.run_loop(&mut kio, &signals, name, &path);
     if let Ok(sig) = stopped {
@@ -236,6 +239,8 @@ struct Daemon {
     buf: Vec<u8>,
     /// `-d`, counted: it raises the level a reloaded configuration sets.
     debug: u32,
+    /// racoonctl's socket (`racoon/src/admin.rs`).
+    admin: crate::admin::AdminServer,
 }
 
 /// Without an event descriptor (the in-memory kernel) the kernel is polled this often.
@@ -279,6 +284,8 @@ impl Daemon {
                     revents: 0,
                 })
                 .collect();
+            let admin_at = fds.len();
+            fds.extend(self.admin.pollfds());
             let ms = timeout.map_or(-1, |t| {
                 // Round up so that a timer is never polled for before it is due.
                 i32::try_from(t.as_micros().div_ceil(1000)).unwrap_or(i32::MAX)
@@ -308,6 +315,12 @@ impl Daemon {
             let now = Instant::now();
             if self.engine.poll_timeout().is_some_and(|at| at <= now) {
                 self.engine.handle_timeout(now);
+            }
+            if self
+                .admin
+                .service(&fds[admin_at..], &mut self.engine, &mut self.logger)
+            {
+                self.reload(kio, name, path);
             }
         }
     }

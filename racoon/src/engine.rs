@@ -12,6 +12,7 @@
 //! selection per `proposal_check`), `ident` (ID payloads), `install` (KEYMAT to kernel
 //! SAs), `retransmit`, `vendor_id`, `wire` (encrypted-message helpers).
 
+pub mod admin;
 mod aggressive;
 mod ident;
 mod info;
