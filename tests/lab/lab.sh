@@ -285,3 +285,98 @@ lab_teardown() {
 	exit "$rc"
 }
 trap lab_teardown EXIT
+
+# ---------------------------------------------------------------- interop peers
+
+# lab_template SRC DST KEY=VALUE...: copy SRC to DST with every @KEY@ replaced by VALUE.
+lab_template() {
+	local src=$1 dst=$2 kv k v text
+	shift 2
+	text=$(<"$src")
+	for kv in "$@"; do
+		k=${kv%%=*}
+		v=${kv#*=}
+		text=${text//@"$k"@/"$v"}
+	done
+	printf '%s\n' "$text" >"$dst"
+	[[ $text != *@[A-Z_]*@* ]] || fail "lab_template: $src: a placeholder was left unfilled in $dst"
+}
+
+# charon_start HOST: strongSwan's charon in HOST, with its own strongswan.conf whose vici
+# socket and log (log/charon.log) are in the host's directory. Waits for the socket.
+# charon insists on /var/run/charon.pid, so a stale one from an earlier charon goes first.
+charon_start() {
+	local h=$1 dir
+	dir=$(hostdir "$h")
+	lab_template "$LAB_ROOT/tests/lab/strongswan/strongswan.conf" "$dir/etc/strongswan.conf" "DIR=$dir"
+	rm -f /var/run/charon.pid "$dir/run/charon.vici"
+	spawn "$h" charon-stdout env STRONGSWAN_CONF="$dir/etc/strongswan.conf" /usr/lib/ipsec/charon
+	wait_for "charon's vici socket on $h" 60 test -S "$dir/run/charon.vici"
+}
+
+# swanctl_on HOST COMMAND ARGS...: swanctl COMMAND (--load-all, --list-sas, ...) talking to
+# HOST's charon; swanctl wants the command first and the socket's --uri after it.
+swanctl_on() {
+	local h=$1 cmd=$2 dir
+	shift 2
+	dir=$(hostdir "$h")
+	on "$h" env STRONGSWAN_CONF="$dir/etc/strongswan.conf" \
+		swanctl "$cmd" --uri "unix://$dir/run/charon.vici" "$@"
+}
+
+# Our racoon on gw1 against another IKE daemon on gw2 (topo_kame_gateways), as in the
+# 40-42 scenarios. RACOON_LOG names racoon's log file; peer_mark starts a new section
+# of it and peer_log prints that section, so each round checks only its own lines.
+peer_mark() { PEER_MARK=$(($(wc -l <"$RACOON_LOG") + 1)); }
+peer_log() { tail -n "+$PEER_MARK" "$RACOON_LOG"; }
+peer_log_has() { peer_log | grep -qF "$1"; } # TEXT
+
+# peer_round NAME FROM TO: ping FROM -> TO until the negotiated tunnel carries it (the
+# first pings only raise the ACQUIRE), three more that must all cross, then check that
+# the wire between the gateways shows IKE and ESP both ways and no clear ICMP, and that
+# racoon logged phase 1 and both phase-2 SAs. ROUND_LOG holds racoon's lines of the round.
+peer_round() {
+	local r=$1 from=$2 to=$3 wire
+	peer_mark
+	capture inet to-gw1 "wire-$r" "host 192.168.1.100 and host 192.168.2.100"
+	wait_for "$r: a ping $from -> $to through the negotiated tunnel" 60 \
+		on "$from" ping -c 1 -W 1 "$to"
+	on "$from" ping -c 3 -i 0.3 -W 2 "$to" >/dev/null || fail "$r: pings after the tunnel came up were lost"
+	wire=$(capture_text "wire-$r")
+	ROUND_LOG=$(peer_log)
+	log "==== $r: racoon's log on gw1"
+	printf '%s\n' "$ROUND_LOG"
+	log "==== $r: the wire between the gateways"
+	printf '%s\n' "$wire" | head -n 16
+	expect_contains "$r: IKE on the wire" "$wire" "192.168.1.100.500 > 192.168.2.100.500: isakmp"
+	expect_contains "$r: ESP on the wire" "$wire" "192.168.1.100 > 192.168.2.100: ESP"
+	expect_contains "$r: ESP back on the wire" "$wire" "192.168.2.100 > 192.168.1.100: ESP"
+	expect_not_contains "$r: no clear ICMP between the gateways" "$wire" "ICMP echo"
+	expect_contains "$r: racoon: phase 1" "$ROUND_LOG" "ISAKMP-SA established 192.168.1.100[500]-192.168.2.100[500]"
+	expect_contains "$r: racoon: phase 2 out" "$ROUND_LOG" "IPsec-SA established: ESP/Tunnel 192.168.1.100->192.168.2.100"
+	expect_contains "$r: racoon: phase 2 in" "$ROUND_LOG" "IPsec-SA established: ESP/Tunnel 192.168.2.100->192.168.1.100"
+	expect_eq "$r: gw1 holds the two ESP SAs" "$(on gw1 ip xfrm state | grep -c '^	proto esp')" 2
+}
+
+# esp_spis HOST: the ESP SPIs in HOST's SAD, sorted, one a line.
+esp_spis() { on "$1" ip xfrm state | awk '$1 == "proto" && $2 == "esp" { print $4 }' | sort; }
+
+# racoon_gw1 TEMPLATE PSK-KEY PSK KEY=VALUE...: gw1's racoon.conf from TEMPLATE (with
+# PSKFILE and the given substitutions), psk.txt holding PSK under PSK-KEY, the seed's
+# policy-only setkey file loaded, `racoon -t` passed, racoon started (-F, log in
+# RACOON_LOG, pid in RACOON_PID) and listening.
+racoon_gw1() {
+	local tmpl=$1 key=$2 psk=$3 etc
+	shift 3
+	etc=$(hostdir gw1)/etc
+	on gw1 "$LAB_BIN/setkey" -f "$LAB_ROOT/tests/seeds/kame-racoon-policies-192.168.1.100.conf"
+	printf '%s\t%s\n' "$key" "$psk" >"$etc/psk.txt"
+	chmod 600 "$etc/psk.txt"
+	lab_template "$tmpl" "$etc/racoon.conf" "PSKFILE=$etc/psk.txt" "$@"
+	on gw1 "$LAB_BIN/racoon" -t -f "$etc/racoon.conf" || fail "racoon -t rejects gw1's racoon.conf"
+	RACOON_LOG=$(hostdir gw1)/log/racoon.log
+	spawn gw1 racoon-stdout "$LAB_BIN/racoon" -F -f "$etc/racoon.conf" -l "$RACOON_LOG"
+	RACOON_PID=${LAB_PIDS[-1]}
+	# The kernel's first SADB_REGISTER probes every algorithm: a minute or two in the VM.
+	wait_for "racoon on gw1 listening" 200 grep -q "192.168.1.100\[500\] used as isakmp port" "$RACOON_LOG"
+}
