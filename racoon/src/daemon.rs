@@ -7,9 +7,11 @@
 //! GETSPI answered synchronously, SAs installed or deleted, log lines written.
 //!
 //! Files: `log` (plog.c's format and sinks), `sockets` (binding, local addresses),
+//! `bypass` (the IKE sockets' exemption from IPsec policies),
 //! `kernel_io` (performing the engine's kernel requests), `signals` (self-pipe),
 //! `daemonize` (fork, setsid, pid file).
 
+mod bypass;
 mod daemonize;
 mod kernel_io;
 mod log;

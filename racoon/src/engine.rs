@@ -573,7 +573,7 @@ impl Engine {
         let mut i = 0;
         while i < self.ph2s.len() {
             if self.ph2_timeout(now, i) {
-                self.ph2s.remove(i);
+                self.abandon_ph2(i);
             } else {
                 i += 1;
             }

@@ -88,10 +88,18 @@ fn wrong_psk_fails_without_install() {
         a.logs
     );
     assert!(
-        b.has_log_containing("pre-shared key mismatch?") || b.has_log("HASH mismatch."),
+        b.has_log("invalid length of payload") || b.has_log("HASH mismatched"),
         "{:#?}",
         b.logs
     );
+    // The responder keeps waiting, as the original does, until its own retransmissions
+    // of message 4 run out.
+    assert!(
+        b.has_log_containing("phase1 negotiation failed due to time up."),
+        "{:#?}",
+        b.logs
+    );
+    assert!(!b.has_log_containing("ISAKMP-SA established"));
     assert!(!a.has_log_containing("ISAKMP-SA established"));
     assert!(a.has_log_containing("phase2 negotiation failed due to time up waiting for phase1."));
 }
@@ -175,6 +183,10 @@ fn phase1_proposal_mismatch_sends_no_proposal_chosen() {
     let (a, b) = (&sim.nodes[0], &sim.nodes[1]);
     assert!(b.has_log("no suitable proposal found."), "{:#?}", b.logs);
     assert!(b.has_log(&format!("{A} failed to get valid proposal.")));
+    assert!(b.has_log(&format!(
+        "{A} failed to pre-process ph1 packet (side: 1, status 1)."
+    )));
+    assert!(b.has_log(&format!("{A} phase1 negotiation failed.")));
     assert!(
         a.has_log("fatal NO-PROPOSAL-CHOSEN notify messsage, phase1 should be deleted."),
         "{:#?}",

@@ -242,3 +242,23 @@ fn set_config_without_the_remote_deletes_its_isakmp_sa() {
     // The IPsec SAs themselves stay until they expire.
     assert!(sim.nodes[1].deletes.is_empty());
 }
+
+/// A quick mode refused with NO-PROPOSAL-CHOSEN gives back the SPI its GETSPI reserved
+/// (the larval SA), so that nothing of it stays in the kernel.
+#[test]
+fn failed_quick_mode_releases_its_larval_sa() {
+    let b_aes = "encryption_algorithm aes; authentication_algorithm hmac_sha1; \
+        compression_algorithm deflate;";
+    let mut sim = tunnel_pair(SAINFO, b_aes, "k", "k", Link::default(), 121);
+    sim.run_for(Duration::from_secs(30));
+    let a = &sim.nodes[0];
+    assert!(a.has_log_containing("phase2 negotiation failed."));
+    assert!(a.installs.is_empty());
+    let larval = SaId {
+        src: ip(B),
+        dst: ip(A),
+        satype: common::sa::SaType::Esp,
+        spi: a.next_spi,
+    };
+    assert_eq!(a.deletes, vec![larval]);
+}

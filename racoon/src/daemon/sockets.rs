@@ -37,6 +37,9 @@ pub fn bind(addr: SocketAddr) -> io::Result<IkeSocket> {
     if family == libc::AF_INET6 {
         setsockopt_int(fd, libc::IPPROTO_IPV6, libc::IPV6_V6ONLY, 1)?;
     }
+    // Our own IKE datagrams must not wait for the SAs they negotiate.
+    super::bypass::bypass_ipsec(fd, family)
+        .map_err(|e| io::Error::new(e.kind(), format!("setsockopt IP_XFRM_POLICY: {e}")))?;
     let (storage, len) = sockaddr(addr);
     // SAFETY: storage holds a sockaddr of `len` bytes for this family.
     let rc = unsafe { libc::bind(fd, std::ptr::addr_of!(storage).cast(), len) };

@@ -269,7 +269,7 @@ impl Engine {
                         LogLevel::Error,
                         format!("phase2 negotiation failed. {text}"),
                     );
-                    self.ph2s.remove(j);
+                    self.abandon_ph2(j);
                 }
             }
             NotifyType::ResponderLifetime if n.protocol == ProtocolId::Isakmp => {

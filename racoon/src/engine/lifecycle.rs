@@ -8,7 +8,7 @@ use super::ph2::Ph2State;
 use super::{install, Engine, KernelRequest};
 use crate::conf::{Config, LogLevel};
 use crate::psk::PskFile;
-use common::sa::Sa;
+use common::sa::{Sa, SaId};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -58,6 +58,24 @@ impl Engine {
         })
     }
 
+    /// Forgets the quick mode `ph2s[j]`, which did not finish: the inbound SPI GETSPI
+    /// reserved for it (a larval SA in the kernel) is released, so that a failed
+    /// negotiation leaves nothing in the SAD.
+    pub(super) fn abandon_ph2(&mut self, j: usize) {
+        let p = &self.ph2s[j];
+        if let (None, Some(spi)) = (&p.installed, p.our_spi) {
+            let satype = p.choice.map_or(p.request.satype, |c| c.satype);
+            let sa = SaId {
+                src: p.remote,
+                dst: p.local,
+                satype,
+                spi,
+            };
+            self.kernel(KernelRequest::Delete { sa });
+        }
+        self.ph2s.remove(j);
+    }
+
     /// Tells the peer, deletes both SAs of `ph2s[i]` from the kernel and forgets it.
     fn delete_pair(&mut self, now: Instant, i: usize) {
         if let Some((inbound, outbound)) = self.ph2s[i].installed.clone() {
@@ -75,7 +93,9 @@ impl Engine {
         while let Some(i) = self.ph2s.iter().rposition(|p| p.installed.is_some()) {
             self.delete_pair(now, i);
         }
-        self.ph2s.clear();
+        while !self.ph2s.is_empty() {
+            self.abandon_ph2(self.ph2s.len() - 1);
+        }
         for i in 0..self.ph1s.len() {
             if self.ph1s[i].is_established() {
                 let p = &self.ph1s[i];
@@ -146,7 +166,7 @@ impl Engine {
                     LogLevel::Info,
                     format!("phase2 negotiation {l}->{r} dropped by the new configuration"),
                 );
-                self.ph2s.remove(j);
+                self.abandon_ph2(j);
                 continue;
             }
             self.ph2s[j].sainfo = sainfo;

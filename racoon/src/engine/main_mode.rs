@@ -248,6 +248,18 @@ impl Engine {
                 LogLevel::Error,
                 format!("{} failed to get valid proposal.", remote.ip()),
             );
+            // isakmp.c's ph1_main for a responder's first message, then isakmp_main.
+            self.log(
+                LogLevel::Error,
+                format!(
+                    "{} failed to pre-process ph1 packet (side: 1, status 1).",
+                    remote.ip()
+                ),
+            );
+            self.log(
+                LogLevel::Error,
+                format!("{} phase1 negotiation failed.", remote.ip()),
+            );
             self.send_plain_notify(
                 local,
                 remote,
@@ -545,13 +557,11 @@ impl Engine {
                 "reject the packet, expecting the packet encrypted.".to_owned(),
             ));
         }
-        // A wrong pre-shared key gives wrong keys, and the body decrypts to garbage.
-        let (msg, d) = decrypt_message(bytes, &c.cipher, &p.iv).map_err(|e| {
-            Ignore::Loud(format!(
-                "failed to parse the decrypted packet from {}: {e} (pre-shared key mismatch?)",
-                p.remote_ep()
-            ))
-        })?;
+        // A wrong pre-shared key gives wrong keys, and the body decrypts to garbage whose
+        // first payload length is out of range: the original's isakmp_parse says so at
+        // debug level only and keeps waiting (the exchange then times out).
+        let (msg, d) = decrypt_message(bytes, &c.cipher, &p.iv)
+            .map_err(|_| Ignore::Quiet("invalid length of payload".to_owned()))?;
         let idp_b = RawPayloads::new(d.header.next_payload, &d.body, 0)
             .map_while(Result::ok)
             .find(|r| r.payload_type == PayloadType::Identification)
@@ -577,7 +587,7 @@ impl Engine {
         }
         .map_err(|e| Ignore::Fatal(e.to_string()))?;
         if !ct_eq(&expected, &their_hash) {
-            return Err(Ignore::Loud("HASH mismatch.".to_owned()));
+            return Err(Ignore::Loud("HASH mismatched".to_owned()));
         }
         let rmconf = self.ph1s[i].rmconf;
         if let Some(id) = msg.payloads.iter().find_map(|p| match p {

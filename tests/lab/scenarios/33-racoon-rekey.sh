@@ -1,0 +1,105 @@
+# Rekeying: two of our racoons in host-to-host transport mode (as 31) with
+# `lifetime time 30 sec` in the sainfo. racoon installs the SAs with a hard lifetime of
+# 30 s and a soft one of 24 s (80 %, the original's PFKEY_SOFT_LIFETIME_RATE); at the
+# soft expiry the initiator negotiates a new pair, the kernel sends new packets on it,
+# and at the hard expiry the old pair goes on both sides without taking the new one
+# with it. A ping every 0.2 s for 75 s (two or three rekeys) must lose nothing, and the
+# SPIs at the end are all new.
+
+topo_pair
+
+racoon_conf() { # HOST PEER
+	local h=$1 peer=$2 etc
+	etc=$(hostdir "$h")/etc
+	printf '%s\trekey secret\n' "$peer" >"$etc/psk.txt"
+	chmod 600 "$etc/psk.txt"
+	cat >"$etc/racoon.conf" <<EOF
+path pre_shared_key "$etc/psk.txt";
+
+remote $peer {
+        exchange_mode main;
+        proposal {
+                encryption_algorithm aes;
+                hash_algorithm sha1;
+                authentication_method pre_shared_key;
+                dh_group modp1024;
+        }
+}
+
+sainfo anonymous {
+        lifetime time 30 sec;
+        encryption_algorithm aes;
+        authentication_algorithm hmac_sha1;
+        compression_algorithm deflate;
+}
+EOF
+}
+
+policies() { # HOST ME PEER
+	cat >"$(hostdir "$1")/etc/policies.conf" <<EOF
+flush;
+spdflush;
+spdadd $2 $3 any -P out ipsec esp/transport//require;
+spdadd $3 $2 any -P in ipsec esp/transport//require;
+EOF
+}
+
+# spis HOST: the SPIs of the host's SAs, sorted, one a line.
+spis() {
+	on "$1" ip xfrm state | awk '$1 == "proto" && $3 == "spi" { print $4 }' | sort
+}
+
+policies left 10.0.0.1 10.0.0.2
+policies right 10.0.0.2 10.0.0.1
+racoon_conf left 10.0.0.2
+racoon_conf right 10.0.0.1
+
+backends=(xfrm)
+[[ -e /proc/net/pfkey ]] && backends=(pfkey xfrm)
+for BACKEND in "${backends[@]}"; do
+	log "---- backend $BACKEND"
+	for h in left right; do
+		on "$h" "$LAB_BIN/setkey" --backend "$BACKEND" -f "$(hostdir "$h")/etc/policies.conf"
+	done
+	LOG1=$(hostdir left)/log/racoon-$BACKEND.log
+	LOG2=$(hostdir right)/log/racoon-$BACKEND.log
+	spawn left "racoon-left-$BACKEND" "$LAB_BIN/racoon" --backend "$BACKEND" -F -f "$(hostdir left)/etc/racoon.conf" -l "$LOG1"
+	RACOON1=${LAB_PIDS[-1]}
+	spawn right "racoon-right-$BACKEND" "$LAB_BIN/racoon" --backend "$BACKEND" -F -f "$(hostdir right)/etc/racoon.conf" -l "$LOG2"
+	RACOON2=${LAB_PIDS[-1]}
+	wait_for "racoon on left listening" 200 grep -q "10.0.0.1\[500\] used as isakmp port" "$LOG1"
+	wait_for "racoon on right listening" 30 grep -q "10.0.0.2\[500\] used as isakmp port" "$LOG2"
+
+	wait_for "a ping left -> right in transport mode" 60 on left ping -c 1 -W 1 10.0.0.2
+	first=$(spis left)
+	expect_eq "$BACKEND: two SAs before the rekeys" "$(wc -l <<<"$first")" 2
+	log "$BACKEND: SPIs at the start: $(echo $first)"
+	expect_contains "$BACKEND: soft 24 s, hard 30 s in the kernel" "$(on left ip -s xfrm state)" "expire add: soft 24(sec), hard 30(sec)"
+
+	pings=$(on left ping -i 0.2 -c 375 -W 2 10.0.0.2 | tail -n 3)
+	last=$(spis left)
+	log "==== $BACKEND: ping"
+	printf '%s\n' "$pings"
+	log "$BACKEND: SPIs at the end: $(echo $last)"
+	log "==== $BACKEND: racoon log, left"
+	cat "$LOG1"
+	log "==== $BACKEND: racoon log, right"
+	cat "$LOG2"
+
+	expect_contains "$BACKEND: no ping lost across the rekeys" "$pings" "375 packets transmitted, 375 received, 0% packet loss"
+	[[ -n "$last" ]] || fail "$BACKEND: no SAs left after the rekeys"
+	for s in $first; do
+		grep -qx "$s" <<<"$last" && fail "$BACKEND: SPI $s of the first pair is still installed"
+	done
+	log "ok: $BACKEND: the first pair's SPIs are gone, new ones installed"
+	expect_eq "$BACKEND: right has the same SPIs" "$(spis right)" "$last"
+	expect_contains "$BACKEND: left: soft expiry logged" "$(cat "$LOG1")" "IPsec-SA expired: ESP/Transport"
+	rekeys=$(grep -c "IPsec-SA established: ESP/Transport 10.0.0.1->10.0.0.2" "$LOG1")
+	((rekeys >= 3)) || fail "$BACKEND: expected at least two rekeys on left, saw $((rekeys - 1))"
+	log "ok: $BACKEND: $((rekeys - 1)) rekeys"
+	expect_eq "$BACKEND: right never initiated a quick mode" "$(grep -c 'initiate new phase 2' "$LOG2" || true)" 0
+	expect_eq "$BACKEND: one ISAKMP-SA on left for all of them" "$(grep -c 'ISAKMP-SA established' "$LOG1")" 1
+
+	kill -TERM "$RACOON1" "$RACOON2"
+	wait "$RACOON1" "$RACOON2" || fail "$BACKEND: racoon did not exit cleanly on SIGTERM"
+done
