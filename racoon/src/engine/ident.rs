@@ -32,21 +32,14 @@ fn address_id(ip: IpAddr) -> Identification {
     }
 }
 
-/// The psk.txt identity a received phase-1 ID is looked up by: the name itself for
-/// FQDN, USER_FQDN and KEY_ID, the address in text for address IDs (racoon looked
-/// the raw four or sixteen bytes up, which never matched a written address), the
-/// raw value otherwise.
+/// The psk.txt identity a received phase-1 ID is looked up by: the ID's value as it
+/// came (racoon's getpskbyname()). For FQDN, USER_FQDN and KEY_ID that is the name; for
+/// an address ID it is the four or sixteen raw bytes, which no written line matches
+/// (only `*` does), so such a peer's key is then found by its address, as with racoon.
 pub(crate) fn psk_name(id: &Identification) -> Vec<u8> {
-    match &id.data {
-        IdData::Fqdn(d) | IdData::UserFqdn(d) | IdData::KeyId(d) => d.clone(),
-        IdData::Ipv4(a) => a.to_string().into_bytes(),
-        IdData::Ipv6(a) => a.to_string().into_bytes(),
-        other => {
-            let mut raw = Vec::new();
-            other.encode(&mut raw);
-            raw
-        }
-    }
+    let mut raw = Vec::new();
+    id.data.encode(&mut raw);
+    raw
 }
 
 /// Whether a received phase-1 ID is one of the `peers_identifier` lines: same type,
@@ -220,6 +213,42 @@ mod tests {
         let v6: Selector = "fec0::/64".parse().unwrap();
         let id6 = from_selector(&v6, 6);
         assert_eq!(to_selector(&id6).unwrap().0.prefix_len(), 64);
+    }
+
+    #[test]
+    fn phase1_ids_as_racoon_sent_them() {
+        let local: IpAddr = "10.0.0.1".parse().unwrap();
+        let fqdn = phase1_id(Some(&Identifier::Fqdn("gw.example".into())), local);
+        assert_eq!((fqdn.protocol, fqdn.port), (0, 0));
+        assert_eq!(fqdn.data, IdData::Fqdn(b"gw.example".to_vec()));
+        let addr = phase1_id(None, local);
+        assert_eq!((addr.protocol, addr.port), (17, 500));
+        assert_eq!(addr.data, IdData::Ipv4(Ipv4Addr::new(10, 0, 0, 1)));
+        assert_eq!(psk_name(&fqdn), b"gw.example");
+        assert_eq!(psk_name(&addr), [10, 0, 0, 1]);
+    }
+
+    #[test]
+    fn peers_identifier_lines() {
+        let fqdn = Identification::new(IdData::Fqdn(b"a.example".to_vec()));
+        let user = Identification::new(IdData::UserFqdn(b"a.example".to_vec()));
+        let addr = Identification::new(IdData::Ipv4(Ipv4Addr::new(10, 0, 0, 1)));
+        let want = [Identifier::Fqdn("a.example".into())];
+        assert!(peers_identifier_matches(&want, &fqdn));
+        assert!(!peers_identifier_matches(&want, &user));
+        assert!(!peers_identifier_matches(
+            &[Identifier::Fqdn("a.example.org".into())],
+            &fqdn
+        ));
+        assert!(peers_identifier_matches(
+            &[Identifier::Address(None)],
+            &addr
+        ));
+        let other: Address = "10.0.0.2".parse().unwrap();
+        assert!(!peers_identifier_matches(
+            &[Identifier::Address(Some(other))],
+            &addr
+        ));
     }
 
     #[test]
