@@ -10,7 +10,8 @@
 //! Files: [`io`] (the output types), `ph1`/`ph2` (the per-negotiation handles),
 //! `main_mode`, `aggressive`, `quick`, `info` (the exchanges), `proposal` (offers and
 //! selection per `proposal_check`), `ident` (ID payloads), `install` (KEYMAT to kernel
-//! SAs), `retransmit`, `vendor_id`, `wire` (encrypted-message helpers).
+//! SAs), `lifecycle` (EXPIRE rekeys and deletes, shutdown, configuration reload),
+//! `retransmit`, `vendor_id`, `wire` (encrypted-message helpers).
 
 pub mod admin;
 mod aggressive;
