@@ -303,12 +303,13 @@ lab_template() {
 }
 
 # charon_start HOST: strongSwan's charon in HOST, with its own strongswan.conf whose vici
-# socket and log (log/charon.log) are in the host's directory. Waits for the socket.
+# socket and log (log/charon.log) are in the host's directory (CHARON_TEMPLATE names
+# another template). Waits for the socket.
 # charon insists on /var/run/charon.pid, so a stale one from an earlier charon goes first.
 charon_start() {
 	local h=$1 dir
 	dir=$(hostdir "$h")
-	lab_template "$LAB_ROOT/tests/lab/strongswan/strongswan.conf" "$dir/etc/strongswan.conf" "DIR=$dir"
+	lab_template "${CHARON_TEMPLATE:-$LAB_ROOT/tests/lab/strongswan/strongswan.conf}" "$dir/etc/strongswan.conf" "DIR=$dir"
 	rm -f /var/run/charon.pid "$dir/run/charon.vici"
 	spawn "$h" charon-stdout env STRONGSWAN_CONF="$dir/etc/strongswan.conf" /usr/lib/ipsec/charon
 	wait_for "charon's vici socket on $h" 60 test -S "$dir/run/charon.vici"
