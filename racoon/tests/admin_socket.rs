@@ -289,6 +289,13 @@ fn flush_and_unsupported_commands() {
     assert_eq!(out.reply.errno, 0);
     assert!(sim.nodes[0].engine.admin_ph2s().is_empty());
     assert_eq!(sim.nodes[0].engine.admin_ph1s().len(), 1);
+    // The peer was told and dropped its half.
+    let (b_in, b_out) = sim.nodes[1].installs[0].clone();
+    sim.run_for(Duration::from_secs(1));
+    assert!(sim.nodes[1].engine.admin_ph2s().is_empty());
+    assert!(
+        sim.nodes[1].deletes.contains(&b_in.id()) && sim.nodes[1].deletes.contains(&b_out.id())
+    );
     // The in-memory kernel is empty: the original's single ENOENT dump message.
     let out = run(
         &mut sim,
@@ -441,4 +448,83 @@ fn server_answers_while_another_client_stalls_and_removes_its_socket() {
     assert_eq!(e.kind, evt::RACOON_QUIT);
     drop(stalled);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn show_sa_esp_relays_the_kernels_sas_in_setkey_form() {
+    use common::alg::{find_setkey, Class};
+    use common::dump::{self, DumpOptions, FixedClock};
+    use common::kernel::{Kernel, Op};
+    use common::pfkey::{reply, Message};
+    use common::sa::{Keyed, Lifetime, Sa};
+
+    let mut mem = MemoryKernel::new();
+    let mut sa = Sa::new(ip(A), ip(B), SaType::Esp, 0x1001);
+    sa.mode = Mode::Tunnel;
+    sa.reqid = 7;
+    sa.replay = 32;
+    sa.enc = Some(Keyed {
+        alg: find_setkey(Class::Encrypt, "aes-cbc").unwrap(),
+        key: vec![0x30; 16],
+    });
+    sa.auth = Some(Keyed {
+        alg: find_setkey(Class::Auth, "hmac-sha1").unwrap(),
+        key: vec![0x31; 20],
+    });
+    sa.hard = Lifetime {
+        addtime: 3600,
+        ..Lifetime::default()
+    };
+    let mut back = sa.clone();
+    back.src = ip(B);
+    back.dst = ip(A);
+    back.spi = 0x2002;
+    assert!(mem
+        .apply(&[Op::AddSa(sa), Op::AddSa(back)])
+        .iter()
+        .all(|r| r.is_ok()));
+    let want = mem.dump_sa(Some(SaType::Esp)).unwrap();
+    let mut sim = pair_without_traffic();
+    let mut k = KernelSlot::with(Box::new(mem));
+    let out = run(
+        &mut sim,
+        0,
+        &mut k,
+        Request::new(Command::ShowSa, Proto::Esp.code(), vec![]),
+    );
+    assert_eq!(out.reply.errno, 0);
+
+    // What racoonctl does with the payload: sadb_msgs up to the one numbered 0.
+    let mut got = Vec::new();
+    let mut rest = out.reply.payload.as_slice();
+    loop {
+        let len = usize::from(u16::from_ne_bytes([rest[4], rest[5]])) * 8;
+        let m = Message::decode(&rest[..len]).unwrap();
+        let sa = reply::sa_from_message(&m).unwrap();
+        got.push(reply::dumped(&m, sa));
+        if m.header.seq == 0 {
+            break;
+        }
+        rest = &rest[len..];
+    }
+    assert_eq!(got.len(), 2);
+    let clock = FixedClock {
+        now: 1_795_399_883,
+        utc_offset: 0,
+    };
+    let opts = DumpOptions::new(&clock);
+    let (mut a, mut b) = (String::new(), String::new());
+    dump::sa_table(&mut a, &want, &opts).unwrap();
+    dump::sa_table(&mut b, &got, &opts).unwrap();
+    let strip = |s: &str| {
+        s.lines()
+            .filter(|l| !l.contains("sadb_seq="))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(strip(&b), strip(&a));
+    assert!(
+        b.contains("\tesp mode=tunnel spi=4097(0x00001001) reqid=7(0x00000007)"),
+        "{b}"
+    );
 }

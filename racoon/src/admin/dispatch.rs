@@ -130,7 +130,7 @@ pub fn dispatch(req: &Request, cx: &mut Context<'_>) -> Outcome {
                     Err(e) => (cx.log)(LogLevel::Error, format!("pfkey FLUSH failed: {e}")),
                     _ => {}
                 }
-                cx.engine.admin_forget_ph2(t);
+                cx.engine.admin_forget_ph2(cx.now, t);
             }
             _ => out.reply.errno = ENOTSUP,
         },

@@ -250,15 +250,21 @@ impl Engine {
     }
 
     /// flush-sa esp|ah|ipsec, after the kernel's SAs were flushed: the phase-2 handles
-    /// of those SAs are forgotten, so the next ACQUIRE negotiates afresh.
-    pub fn admin_forget_ph2(&mut self, satype: Option<SaType>) -> usize {
-        let before = self.ph2s.len();
-        self.ph2s.retain(|p| {
+    /// of those SAs are forgotten, so the next ACQUIRE negotiates afresh, and the peers
+    /// are told (DELETE), so that their halves do not linger unused.
+    pub fn admin_forget_ph2(&mut self, now: Instant, satype: Option<SaType>) -> usize {
+        let mut n = 0;
+        for j in (0..self.ph2s.len()).rev() {
+            let p = &self.ph2s[j];
             let t = p.choice.as_ref().map_or(p.request.satype, |c| c.satype);
-            !(p.state == Ph2State::Established && satype.is_none_or(|s| s == t))
-        });
+            if p.state == Ph2State::Established && satype.is_none_or(|s| s == t) {
+                self.send_delete_ipsec(now, j);
+                self.ph2s.remove(j);
+                n += 1;
+            }
+        }
         self.finish();
-        before - self.ph2s.len()
+        n
     }
 
     /// delete-sa isakmp / vpn-disconnect: the ISAKMP SAs between `local` (any when
