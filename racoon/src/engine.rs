@@ -30,6 +30,7 @@ pub mod seeded_rng;
 mod vendor_id;
 mod wire;
 
+pub use install::established_line;
 pub use io::{KernelRequest, Output, SpiRequestId};
 pub use seeded_rng::SeededRng;
 

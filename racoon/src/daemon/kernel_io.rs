@@ -10,7 +10,7 @@
 
 use super::Logger;
 use crate::conf::LogLevel;
-use crate::engine::{Engine, KernelRequest};
+use crate::engine::{established_line, Engine, KernelRequest};
 use common::kernel::{Event, Kernel, KernelError, Op};
 use common::policy::Policy;
 use common::sa::{Sa, SaId};
@@ -162,8 +162,11 @@ impl KernelIo {
         }
     }
 
+    /// The inbound SA by UPDATE, the outbound by ADD, each "IPsec-SA established" only
+    /// once the kernel has taken it, in that order (pk_recvupdate, then pk_recvadd).
     fn install(&mut self, inbound: Sa, outbound: Sa, logger: &mut Logger) {
         let (in_id, out_id) = (inbound.id(), outbound.id());
+        let (in_line, out_line) = (established_line(&inbound), established_line(&outbound));
         let results = self
             .kernel
             .apply(&[Op::UpdateSa(inbound.clone()), Op::AddSa(outbound)]);
@@ -179,11 +182,17 @@ impl KernelIo {
             }
         }
         match update {
-            Ok(()) => self.ours.push(in_id),
+            Ok(()) => {
+                self.ours.push(in_id);
+                logger.log(LogLevel::Info, &in_line);
+            }
             Err(e) => logger.log(LogLevel::Error, &format!("pfkey UPDATE failed: {e}")),
         }
         match results.get(1).copied().unwrap_or(Err(KernelError::new(5))) {
-            Ok(()) => self.ours.push(out_id),
+            Ok(()) => {
+                self.ours.push(out_id);
+                logger.log(LogLevel::Info, &out_line);
+            }
             Err(e) => logger.log(LogLevel::Error, &format!("pfkey ADD failed: {e}")),
         }
     }
@@ -207,6 +216,116 @@ impl KernelIo {
                 "{} of our {n} IPsec-SAs deleted from the kernel",
                 n - failed
             ),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use common::kernel::memory::MemoryKernel;
+    use common::kernel::Backend;
+    use common::sa::{Dumped, Mode, SaType};
+    use std::net::IpAddr;
+
+    const EINVAL: i32 = 22;
+
+    /// Linux's answers, except that the ops naming `refuse` fail with EINVAL.
+    struct Refusing {
+        inner: MemoryKernel,
+        refuse: u32,
+    }
+
+    impl Kernel for Refusing {
+        fn backend(&self) -> Backend {
+            Backend::Auto
+        }
+        fn apply(&mut self, ops: &[Op]) -> Vec<Result<(), KernelError>> {
+            ops.iter()
+                .map(|op| match op {
+                    Op::UpdateSa(sa) | Op::AddSa(sa) if sa.spi == self.refuse => {
+                        Err(KernelError::new(EINVAL))
+                    }
+                    _ => self.inner.apply(std::slice::from_ref(op)).remove(0),
+                })
+                .collect()
+        }
+        fn get_spi(
+            &mut self,
+            src: IpAddr,
+            dst: IpAddr,
+            satype: SaType,
+            reqid: u32,
+            min: u32,
+            max: u32,
+        ) -> Result<u32, KernelError> {
+            self.inner.get_spi(src, dst, satype, reqid, min, max)
+        }
+        fn get_sa(&mut self, id: &SaId) -> Result<Dumped<Sa>, KernelError> {
+            self.inner.get_sa(id)
+        }
+        fn dump_sa(&mut self, t: Option<SaType>) -> Result<Vec<Dumped<Sa>>, KernelError> {
+            self.inner.dump_sa(t)
+        }
+        fn dump_policy(&mut self, per_socket: bool) -> Result<Vec<Dumped<Policy>>, KernelError> {
+            self.inner.dump_policy(per_socket)
+        }
+        fn subscribe(&mut self) -> Result<(), KernelError> {
+            self.inner.subscribe()
+        }
+        fn next_event(&mut self, t: Option<Duration>) -> Result<Option<Event>, KernelError> {
+            self.inner.next_event(t)
+        }
+    }
+
+    /// Installs the pair 0x1001 (in) / 0x2002 (out) on a kernel refusing `refuse`,
+    /// returning the log lines without their timestamps.
+    fn install_refusing(refuse: u32, name: &str) -> Vec<String> {
+        let (a, b): (IpAddr, IpAddr) = (
+            "192.168.1.100".parse().unwrap(),
+            "192.168.2.100".parse().unwrap(),
+        );
+        let mut inner = MemoryKernel::new();
+        inner.get_spi(b, a, SaType::Esp, 0, 0x1001, 0x1001).unwrap();
+        let mut kio = KernelIo::new(Box::new(Refusing { inner, refuse }));
+        let path = std::env::temp_dir().join(format!("racoon-kio-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        let mut logger = Logger::open(LogLevel::Debug, false, Some(&path)).unwrap();
+        let mut inbound = Sa::new(b, a, SaType::Esp, 0x1001);
+        let mut outbound = Sa::new(a, b, SaType::Esp, 0x2002);
+        inbound.mode = Mode::Tunnel;
+        outbound.mode = Mode::Tunnel;
+        kio.install(inbound, outbound, &mut logger);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let _ = std::fs::remove_file(&path);
+        text.lines().map(|l| l[21..].to_owned()).collect()
+    }
+
+    #[test]
+    fn established_only_after_the_kernel_accepted_each_sa() {
+        let ok = install_refusing(0, "ok");
+        assert_eq!(
+            ok,
+            [
+                "INFO: IPsec-SA established: ESP/Tunnel 192.168.2.100->192.168.1.100 spi=4097(0x1001)",
+                "INFO: IPsec-SA established: ESP/Tunnel 192.168.1.100->192.168.2.100 spi=8194(0x2002)",
+            ]
+        );
+        let update_failed = install_refusing(0x1001, "upd");
+        assert_eq!(
+            update_failed,
+            [
+                "ERROR: pfkey UPDATE failed: Invalid argument",
+                "INFO: IPsec-SA established: ESP/Tunnel 192.168.1.100->192.168.2.100 spi=8194(0x2002)",
+            ]
+        );
+        let add_failed = install_refusing(0x2002, "add");
+        assert_eq!(
+            add_failed,
+            [
+                "INFO: IPsec-SA established: ESP/Tunnel 192.168.2.100->192.168.1.100 spi=4097(0x1001)",
+                "ERROR: pfkey ADD failed: Invalid argument",
+            ]
         );
     }
 }

@@ -1,10 +1,10 @@
 //! From a finished quick mode to the kernel: KEYMAT split into the keys of each SA, the
-//! SA pair with the negotiated algorithms, mode, reqid and lifetimes, and racoon's
-//! "IPsec-SA established" lines.
+//! SA pair with the negotiated algorithms, mode, reqid and lifetimes. The "IPsec-SA
+//! established" line ([`established_line`]) is logged by whoever performs the install,
+//! once the kernel has accepted each SA, as the original's pk_recvupdate/pk_recvadd do.
 
 use super::Engine;
 use super::KernelRequest;
-use crate::conf::LogLevel;
 use crate::crypto::KeymatInput;
 use crate::isakmp::ProtocolId;
 use common::alg::Algorithm;
@@ -48,6 +48,13 @@ pub(crate) fn describe(sa: &Sa) -> String {
         "{proto}/{mode} {}->{} spi={}(0x{:x})",
         sa.src, sa.dst, sa.spi, sa.spi
     )
+}
+
+/// `IPsec-SA established: ESP/Tunnel 192.168.2.100->192.168.1.100 spi=...`, logged at
+/// INFO once the kernel has accepted `sa` (the inbound SA's UPDATE, then the outbound
+/// SA's ADD).
+pub fn established_line(sa: &Sa) -> String {
+    format!("IPsec-SA established: {}", describe(sa))
 }
 
 impl Engine {
@@ -123,14 +130,6 @@ impl Engine {
         };
         let inbound = build(p2.remote, p2.local, our_spi, pair.inbound.as_bytes());
         let outbound = build(p2.local, p2.remote, peer_spi, pair.outbound.as_bytes());
-        self.log(
-            LogLevel::Info,
-            format!("IPsec-SA established: {}", describe(&inbound)),
-        );
-        self.log(
-            LogLevel::Info,
-            format!("IPsec-SA established: {}", describe(&outbound)),
-        );
         self.kernel(KernelRequest::Install {
             inbound: Box::new(inbound.clone()),
             outbound: Box::new(outbound.clone()),

@@ -7,7 +7,7 @@ use common::kernel::Event;
 use common::policy::{Action, Direction, Level, Policy, PolicySelector, Request};
 use common::sa::{Mode, Sa, SaType};
 use racoon::conf::{parse_str, NoIncludes};
-use racoon::engine::{Engine, KernelRequest, Output, SeededRng};
+use racoon::engine::{established_line, Engine, KernelRequest, Output, SeededRng};
 use racoon::psk::PskFile;
 use std::collections::BTreeMap;
 use std::net::{IpAddr, SocketAddr};
@@ -162,7 +162,11 @@ impl Sim {
                             node.engine.handle_spi(now, id, spi);
                         }
                         Output::Kernel(KernelRequest::Install { inbound, outbound }) => {
-                            self.nodes[n].installs.push((*inbound, *outbound))
+                            // The emulated kernel accepts both, as the daemon logs then.
+                            let node = &mut self.nodes[n];
+                            node.logs.push(established_line(&inbound));
+                            node.logs.push(established_line(&outbound));
+                            node.installs.push((*inbound, *outbound))
                         }
                         Output::Kernel(KernelRequest::Delete { sa }) => {
                             self.nodes[n].deletes.push(sa)
