@@ -757,3 +757,41 @@ fn an_anonymous_section_allowing_aggressive_takes_the_peer() {
     assert_converged(&sim);
     assert!(sim.nodes[1].has_log("begin Aggressive mode."));
 }
+
+/// HASH_I encrypted under keys the responder does not have (as from a peer with another
+/// pre-shared key) decrypts to garbage: racoon's isakmp_parse notes "invalid length of
+/// payload" at debug level and the packet is ignored with no error line, the phase 1
+/// kept; the right message 3 still completes it.
+#[test]
+fn an_undecryptable_third_message_is_ignored_quietly() {
+    let (a, mut b, m1, m2, m3) = first_three(23);
+    let good = encrypt_third(&a, &m1, &m2, &m3);
+    let mut garbled = good.clone();
+    for byte in &mut garbled[28..] {
+        *byte ^= 0x5a;
+    }
+    let now = std::time::Instant::now();
+    let (eb, ea) = (
+        format!("{B}:500").parse().unwrap(),
+        format!("{A}:500").parse().unwrap(),
+    );
+    b.engine.handle_datagram(now, eb, ea, &garbled);
+    let errors: Vec<String> = {
+        let mut v = Vec::new();
+        while let Some(o) = b.engine.next_output() {
+            if let Output::Log { level, text } = o {
+                if level <= racoon::conf::LogLevel::Warning {
+                    v.push(text.clone());
+                }
+                b.logs.push(text);
+            }
+        }
+        v
+    };
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert!(b.has_log("invalid length of payload"), "{:#?}", b.logs);
+    assert!(!b.engine.isakmp_sas()[0].established);
+    b.engine.handle_datagram(now, eb, ea, &good);
+    let _ = sends(&mut b);
+    assert!(b.engine.isakmp_sas()[0].established, "{:#?}", b.logs);
+}

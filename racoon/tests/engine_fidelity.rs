@@ -43,3 +43,25 @@ fn ipsec_sa_established_is_logged_by_the_installer_only() {
         );
     }
 }
+
+/// A quick mode the responder has no matching proposal for: racoon's quick_r1recv fails
+/// and isakmp_ph2begin_r adds "failed to pre-process ph2 packet (side: 1, status: 1)."
+/// (responder, PHASE2ST_START), after the reasons.
+#[test]
+fn phase2_mismatch_is_a_failed_ph2_pre_process() {
+    let b_body = "encryption_algorithm aes; authentication_algorithm hmac_sha1; \
+        compression_algorithm deflate;";
+    let mut sim = tunnel_pair(SAINFO, b_body, "k", "k", Link::default(), 41);
+    sim.run_for(Duration::from_secs(30));
+    let b = &sim.nodes[1];
+    let at = |line: &str| b.logs.iter().position(|l| l == line);
+    let suitable = at("no suitable proposal found.").expect("reason logged");
+    let responder = at("failed to get proposal for responder.").expect("failure logged");
+    let pre = at("failed to pre-process ph2 packet (side: 1, status: 1).");
+    assert!(
+        pre.is_some_and(|p| suitable < responder && responder < p),
+        "{:#?}",
+        b.logs
+    );
+    assert!(!sim.nodes[0].has_log_containing("failed to pre-process ph2 packet"));
+}

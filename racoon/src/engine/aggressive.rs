@@ -606,12 +606,11 @@ impl Engine {
                 .crypto
                 .as_ref()
                 .ok_or_else(|| Ignore::Fatal("no keys".into()))?;
-            let (msg, d) = decrypt_message(bytes, &c.cipher, &p.iv).map_err(|e| {
-                Ignore::Loud(format!(
-                    "failed to parse the decrypted packet from {}: {e} (pre-shared key mismatch?)",
-                    p.remote_ep()
-                ))
-            })?;
+            // A wrong pre-shared key decrypts to garbage: the original's isakmp_parse
+            // says "invalid length of payload" at debug level, agg_r2recv fails and
+            // ph1_main ignores the packet past PHASE1ST_START (the exchange times out).
+            let (msg, d) = decrypt_message(bytes, &c.cipher, &p.iv)
+                .map_err(|_| Ignore::Quiet("invalid length of payload".to_owned()))?;
             (msg, Some(d.next_iv))
         } else {
             (

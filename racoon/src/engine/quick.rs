@@ -227,8 +227,17 @@ impl Engine {
         match (result, found) {
             (Ok(()), _) => {}
             (Err(e), Some(j)) => self.ph2_failed(j, e),
-            (Err(Ignore::Quiet(w)), None) => self.log(LogLevel::Debug, w),
-            (Err(Ignore::Loud(w) | Ignore::Fatal(w)), None) => self.log(LogLevel::Error, w),
+            (Err(e), None) => {
+                match e {
+                    Ignore::Quiet(w) => self.log(LogLevel::Debug, w),
+                    Ignore::Loud(w) | Ignore::Fatal(w) => self.log(LogLevel::Error, w),
+                }
+                // isakmp_ph2begin_r: the new responder ph2 (side 1, PHASE2ST_START) failed.
+                self.log(
+                    LogLevel::Error,
+                    "failed to pre-process ph2 packet (side: 1, status: 1).".to_owned(),
+                );
+            }
         }
     }
 
