@@ -46,7 +46,8 @@ pub enum Family {
 pub struct Options {
     /// `-d`, counted: each one raises the log level by one step.
     pub debug: u32,
-    /// `-L`: file:line:function in log messages.
+    /// `-L`: each log line names where it was logged. The original prints its C
+    /// `file.c:line:function()`; ours prints the Rust `file.rs:line` that logged it.
     pub print_location: bool,
     /// `-F`: stay in the foreground and log to stdout.
     pub foreground: bool,
@@ -60,7 +61,9 @@ pub struct Options {
     pub log_file: Option<PathBuf>,
     /// `-t`: check the configuration, then exit 0 or 1.
     pub config_test: bool,
-    /// `-v`, counted.
+    /// `-v`, counted, and otherwise without effect, as in the original: its `vflag`
+    /// only feeds the tcpdump-derived packet printer (`HAVE_PRINT_ISAKMP_C`), which
+    /// ipsec-tools' default build leaves out. `-d` raises the log level.
     pub verbose: u32,
     /// `-Z`: local test mode (several racoons on one host).
     pub local_test: bool,

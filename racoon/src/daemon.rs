@@ -46,6 +46,8 @@ pub struct Settings {
     /// `-4` (`Some(true)`) / `-6` (`Some(false)`).
     pub ipv4_only: Option<bool>,
     pub backend: Backend,
+    /// `-L`: each log line names the source file and line that logged it.
+    pub print_location: bool,
 }
 
 /// A configuration that loaded, with its pre-shared keys and what to warn about.
@@ -112,6 +114,7 @@ pub fn run(settings: &Settings, name: &str) -> Result<(), String> {
             let file = file.display();
             format!("failed to open log file {file}: {}", io_text(&e))
         })?;
+    logger.set_print_location(settings.print_location);
     logger.log(LogLevel::Info, &format!("@(#){}", crate_version()));
     for w in &loaded.warnings {
         logger.log(LogLevel::Warning, w);
@@ -389,7 +392,7 @@ impl Daemon {
             match out {
                 Output::Send { from, to, bytes } => self.send(from, to, &bytes),
                 Output::Kernel(req) => kio.perform(&mut self.engine, req, &mut self.logger),
-                Output::Log { level, text } => self.logger.log(level, &text),
+                Output::Log { level, text, at } => self.logger.log_at(level, &text, at),
                 // The loop asks the engine for its next deadline on every turn.
                 Output::ArmTimer { .. } => {}
             }

@@ -249,8 +249,10 @@ impl Engine {
         }
     }
 
+    #[track_caller]
     fn log(&mut self, level: LogLevel, text: String) {
-        self.out.push_back(Output::Log { level, text });
+        let at = std::panic::Location::caller();
+        self.out.push_back(Output::Log { level, text, at });
     }
 
     fn send(&mut self, from: SocketAddr, to: SocketAddr, bytes: Vec<u8>) {

@@ -60,6 +60,7 @@ fn main() -> ExitCode {
                 isakmp_port: opts.isakmp_port,
                 ipv4_only: opts.family.map(|f| f == cli::Family::Inet),
                 backend: opts.backend,
+                print_location: opts.print_location,
             };
             if opts.config_test {
                 return if daemon::config_test(&settings, &name) {

@@ -779,7 +779,7 @@ fn an_undecryptable_third_message_is_ignored_quietly() {
     let errors: Vec<String> = {
         let mut v = Vec::new();
         while let Some(o) = b.engine.next_output() {
-            if let Output::Log { level, text } = o {
+            if let Output::Log { level, text, .. } = o {
                 if level <= racoon::conf::LogLevel::Warning {
                     v.push(text.clone());
                 }

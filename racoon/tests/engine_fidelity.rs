@@ -65,3 +65,35 @@ fn phase2_mismatch_is_a_failed_ph2_pre_process() {
     );
     assert!(!sim.nodes[0].has_log_containing("failed to pre-process ph2 packet"));
 }
+
+/// Every log line carries the place in our source that logged it, for `racoon -L`
+/// (plog.c's debug_location, with our Rust file and line for its C ones).
+#[test]
+fn engine_log_lines_carry_their_source_location() {
+    let mut sim = tunnel_pair(SAINFO, SAINFO, "k", "k", Link::default(), 43);
+    let mut found = None;
+    while let Some(out) = sim.nodes[0].engine.next_output() {
+        if let racoon::engine::Output::Log { text, at, .. } = out {
+            if text.starts_with("IPsec-SA request for ") {
+                found = Some(at);
+            }
+        }
+    }
+    let at = found.expect("the ACQUIRE was logged");
+    // The call that logged it, not the engine's logging helper.
+    let source = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("..")
+            .join(at.file()),
+    )
+    .expect("the named file exists");
+    let window: Vec<&str> = source
+        .lines()
+        .skip(at.line() as usize - 1)
+        .take(3)
+        .collect();
+    assert!(
+        window.join("\n").contains("IPsec-SA request for"),
+        "{at}: {window:#?}"
+    );
+}

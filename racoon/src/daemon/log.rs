@@ -1,11 +1,15 @@
 //! The log sink, as the original's plog.c writes it: with `-F` every line goes to
 //! stdout, with `-l FILE` to that file, otherwise to syslog (facility daemon). Lines on
 //! stdout and in files start with the local time: `2003-02-21 18:11:17: INFO: text`.
+//! With `-L` the text is led by where it was logged, as plog.c's `file:line:` from
+//! debug_location; ours names our Rust source (`INFO: quick.rs:240: text`), there
+//! being no C function name to give.
 
 use crate::conf::LogLevel;
 use std::ffi::CString;
 use std::fs::{File, OpenOptions};
 use std::io::Write;
+use std::panic::Location;
 use std::path::Path;
 
 /// Where log lines go and which are kept.
@@ -14,6 +18,7 @@ pub struct Logger {
     stdout: bool,
     file: Option<File>,
     syslog: bool,
+    print_location: bool,
 }
 
 /// The level names plog.c prints.
@@ -67,6 +72,7 @@ impl Logger {
             stdout: foreground,
             file,
             syslog,
+            print_location: false,
         })
     }
 
@@ -74,11 +80,27 @@ impl Logger {
         self.level = level;
     }
 
+    /// `-L`: lead each line's text with the source location that logged it.
+    pub fn set_print_location(&mut self, on: bool) {
+        self.print_location = on;
+    }
+
+    #[track_caller]
     pub fn log(&mut self, level: LogLevel, text: &str) {
+        self.log_at(level, text, Location::caller());
+    }
+
+    /// A line logged at `at` (the engine's lines carry where the engine logged them).
+    pub fn log_at(&mut self, level: LogLevel, text: &str, at: &Location<'_>) {
         if level > self.level {
             return;
         }
-        let body = format!("{}: {}", level_name(level), text);
+        let body = if self.print_location {
+            let file = at.file().rsplit(['/', '\\']).next().unwrap_or(at.file());
+            format!("{}: {file}:{}: {text}", level_name(level), at.line())
+        } else {
+            format!("{}: {}", level_name(level), text)
+        };
         if self.stdout || self.file.is_some() {
             let line = format!("{}: {}\n", timestamp(), body);
             if self.stdout {
@@ -135,6 +157,28 @@ mod tests {
         assert_eq!(effective_level(Some(LogLevel::Debug2), 0), LogLevel::Debug2);
         assert_eq!(effective_level(Some(LogLevel::Notify), 0), LogLevel::Notify);
         assert_eq!(effective_level(Some(LogLevel::Notify), 1), LogLevel::Debug);
+    }
+
+    #[test]
+    fn print_location_names_the_source_line() {
+        let path = std::env::temp_dir().join(format!("racoon-log-L-{}", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        let mut logger = Logger::open(LogLevel::Info, false, Some(&path)).unwrap();
+        logger.log(LogLevel::Info, "plain");
+        logger.set_print_location(true);
+        logger.log(LogLevel::Error, "located");
+        let line = line!() - 1;
+        logger.log(LogLevel::Debug, "above the level");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let _ = std::fs::remove_file(&path);
+        let bodies: Vec<&str> = text.lines().map(|l| &l[21..]).collect();
+        assert_eq!(
+            bodies,
+            [
+                "INFO: plain".to_owned(),
+                format!("ERROR: log.rs:{line}: located")
+            ]
+        );
     }
 
     #[test]

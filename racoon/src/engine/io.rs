@@ -40,6 +40,8 @@ pub enum Output {
     Log {
         level: LogLevel,
         text: String,
+        /// Where in our source the line was logged (`racoon -L` prints it).
+        at: &'static std::panic::Location<'static>,
     },
     /// Call `Engine::handle_timeout` at (or after) this instant.
     ArmTimer {
