@@ -97,3 +97,77 @@ fn engine_log_lines_carry_their_source_location() {
         "{at}: {window:#?}"
     );
 }
+
+/// `my_identifier keyid "FILE"`: the KEY_ID sent is the file's contents, read with the
+/// configuration, so an aggressive-mode responder finds the initiator's pre-shared key
+/// under that name.
+#[test]
+fn a_keyid_file_is_the_key_id_sent() {
+    use common::policy::Direction;
+    use common::sa::Mode;
+    use racoon::conf::{parse_str, MemIncluder};
+    use racoon::engine::{Engine, SeededRng};
+    use racoon::psk::PskFile;
+    use std::sync::Arc;
+
+    let agg = |peer: &str, id_line: &str, local: &str, remote: &str| {
+        format!(
+            "remote {peer} {{\n exchange_mode aggressive;\n {id_line}\n proposal {{\n \
+             {PROPOSAL}\n }}\n}}\n{}\n",
+            sainfo(local, remote, SAINFO)
+        )
+    };
+    let a_text = agg(
+        B,
+        "my_identifier keyid \"/etc/racoon/keyid\";",
+        "172.16.1.0/24",
+        "172.16.2.0/24",
+    );
+    let mut files = MemIncluder::new().with("/etc/racoon/keyid", "group-7");
+    let a_conf = parse_str("racoon.conf", &a_text, &mut files).expect("parses");
+    let a = Node {
+        engine: Engine::new(
+            Arc::new(a_conf),
+            Arc::new(PskFile::parse(format!("{B} k\n").as_bytes())),
+            vec![ip(A)],
+            Box::new(SeededRng::new(51)),
+        ),
+        addr: ip(A),
+        logs: Vec::new(),
+        installs: Vec::new(),
+        deletes: Vec::new(),
+        next_spi: 0x5100,
+        timer: None,
+    };
+    let b = Node::new(
+        B,
+        &agg(A, "", "172.16.2.0/24", "172.16.1.0/24"),
+        "group-7 k\n",
+        52,
+    );
+    let mut sim = Sim::new(a, b, Link::default(), 53);
+    let tunnel = |dir, reqid| {
+        policy(
+            "172.16.1.0/24",
+            "172.16.2.0/24",
+            dir,
+            Mode::Tunnel,
+            Some((A, B)),
+            reqid,
+        )
+    };
+    sim.event(
+        1,
+        common::kernel::Event::PolicyAdded(tunnel(Direction::In, 9)),
+    );
+    sim.event(0, acquire(A, B, tunnel(Direction::Out, 7)));
+    sim.run_for(Duration::from_secs(10));
+    for node in &sim.nodes {
+        assert!(
+            node.has_log_containing("ISAKMP-SA established"),
+            "{:#?}",
+            node.logs
+        );
+        assert_eq!(node.installs.len(), 1, "{:#?}", node.logs);
+    }
+}

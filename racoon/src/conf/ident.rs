@@ -50,9 +50,11 @@ pub enum Identifier {
     Fqdn(String),
     /// `user_fqdn "user@example"`.
     UserFqdn(String),
-    /// `keyid [file] "path"`: the key id is the content of the file, which the
-    /// daemon reads (the original read it while parsing).
+    /// `keyid [file] "path"` in text parsed without reading files: the path.
     KeyIdFile(String),
+    /// `keyid [file] "path"` as loaded: the file's bytes, all of them, are the key id
+    /// (read while parsing, as the original did).
+    KeyId(Vec<u8>),
     /// `keyid tag "text"`: the key id is the text itself.
     KeyIdTag(String),
     /// `asn1dn ["DN"]`: without a DN, the subject of the own certificate.
@@ -66,7 +68,9 @@ impl Identifier {
             Identifier::Address(_) => IdType::Address,
             Identifier::Fqdn(_) => IdType::Fqdn,
             Identifier::UserFqdn(_) => IdType::UserFqdn,
-            Identifier::KeyIdFile(_) | Identifier::KeyIdTag(_) => IdType::KeyId,
+            Identifier::KeyIdFile(_) | Identifier::KeyId(_) | Identifier::KeyIdTag(_) => {
+                IdType::KeyId
+            }
             Identifier::Asn1Dn(_) => IdType::Asn1Dn,
         }
     }

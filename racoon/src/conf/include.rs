@@ -28,6 +28,12 @@ pub trait Includer {
     fn expand(&mut self, pattern: &str) -> io::Result<Vec<String>>;
     /// The contents of one file.
     fn read(&mut self, path: &str) -> io::Result<String>;
+    /// The bytes of a file a directive takes its value from (`my_identifier keyid
+    /// file "PATH"`), read while parsing as the original's set_identifier_qual did;
+    /// `None` where files are not read (text parsed on its own keeps the path).
+    fn read_value_file(&mut self, _path: &str) -> Option<io::Result<Vec<u8>>> {
+        None
+    }
 }
 
 /// Refuses every include: for parsing text that must stand alone.
@@ -84,6 +90,10 @@ impl Includer for MemIncluder {
             .get(path)
             .cloned()
             .ok_or_else(|| io::Error::from(io::ErrorKind::NotFound))
+    }
+
+    fn read_value_file(&mut self, path: &str) -> Option<io::Result<Vec<u8>>> {
+        Some(self.read(path).map(String::into_bytes))
     }
 }
 
@@ -144,6 +154,10 @@ impl Includer for FsIncluder {
     fn read(&mut self, path: &str) -> io::Result<String> {
         let bytes = std::fs::read(path)?;
         Ok(String::from_utf8_lossy(&bytes).into_owned())
+    }
+
+    fn read_value_file(&mut self, path: &str) -> Option<io::Result<Vec<u8>>> {
+        Some(std::fs::read(path))
     }
 }
 

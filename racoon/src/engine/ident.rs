@@ -19,6 +19,7 @@ pub(crate) fn phase1_id(my: Option<&Identifier>, local: IpAddr) -> Identificatio
         Some(Identifier::Fqdn(s)) => named(IdData::Fqdn(s.as_bytes().to_vec())),
         Some(Identifier::UserFqdn(s)) => named(IdData::UserFqdn(s.as_bytes().to_vec())),
         Some(Identifier::KeyIdTag(s)) => named(IdData::KeyId(s.as_bytes().to_vec())),
+        Some(Identifier::KeyId(b)) => named(IdData::KeyId(b.clone())),
         Some(Identifier::Address(Some(a))) => address_id(a.ip()),
         _ => address_id(local),
     }
@@ -44,8 +45,7 @@ pub(crate) fn psk_name(id: &Identification) -> Vec<u8> {
 
 /// Whether a received phase-1 ID is one of the `peers_identifier` lines: same type,
 /// and the same value where the line gives one (`address` without a value takes any
-/// address). A `keyid` read from a file is compared by the daemon's reading of it,
-/// which the engine does not have: it never matches here.
+/// address). A `keyid` file is compared by its contents, read with the configuration.
 pub(crate) fn peers_identifier_matches(list: &[Identifier], id: &Identification) -> bool {
     list.iter().any(|want| match (want, &id.data) {
         (Identifier::Address(None), IdData::Ipv4(_) | IdData::Ipv6(_)) => true,
@@ -54,6 +54,7 @@ pub(crate) fn peers_identifier_matches(list: &[Identifier], id: &Identification)
         (Identifier::Fqdn(s), IdData::Fqdn(d))
         | (Identifier::UserFqdn(s), IdData::UserFqdn(d))
         | (Identifier::KeyIdTag(s), IdData::KeyId(d)) => s.as_bytes() == d.as_slice(),
+        (Identifier::KeyId(b), IdData::KeyId(d)) => b == d,
         _ => false,
     })
 }

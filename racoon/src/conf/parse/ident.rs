@@ -48,7 +48,25 @@ impl FileParser<'_, '_> {
             IdType::Fqdn => Identifier::Fqdn(required(self, value)?),
             IdType::UserFqdn => Identifier::UserFqdn(required(self, value)?),
             IdType::KeyId if tag => Identifier::KeyIdTag(required(self, value)?),
-            IdType::KeyId => Identifier::KeyIdFile(required(self, value)?),
+            IdType::KeyId => {
+                let path = required(self, value)?;
+                match self.session.includer.read_value_file(&path) {
+                    None => Identifier::KeyIdFile(path),
+                    Some(Ok(bytes)) => Identifier::KeyId(bytes),
+                    Some(Err(e)) => {
+                        let reason = e.to_string();
+                        // std appends " (os error N)"; strerror's text alone, as racoon.
+                        let reason = reason.split(" (os error").next().unwrap_or(&reason);
+                        return Err(self.error_at(
+                            &value_token,
+                            ErrorKind::Io {
+                                path,
+                                reason: reason.to_owned(),
+                            },
+                        ));
+                    }
+                }
+            }
             IdType::Asn1Dn => Identifier::Asn1Dn(value),
             IdType::Subnet => {
                 return Err(self.error_at(
