@@ -4,9 +4,10 @@
 //! [`common::admin::ADMINSOCK_PATH`], root only), `adminsock disabled` turns it off.
 //! Connections are non-blocking with their own buffers; the daemon's poll loop asks for
 //! [`AdminServer::pollfds`] and hands the results to [`AdminServer::service`], which
-//! accepts, reads requests, answers them through the engine's admin queries and
-//! commands, and pushes events to subscribed connections. The socket file is removed
-//! when the server is dropped.
+//! accepts, reads requests and answers them through the engine's admin queries and
+//! commands; [`AdminServer::publish`], called once the engine's outputs are performed,
+//! pushes events to subscribed connections. The socket file is removed when the server
+//! is dropped.
 //!
 //! Files: `listener` (creating the socket), `conn` (one connection), `dispatch` (one
 //! request to its reply), `events` (events from the engine's handles), `status`
@@ -197,12 +198,22 @@ impl AdminServer {
                 }
             }
         }
-        self.push_events(engine, wall);
         for c in &mut self.conns {
             c.flush();
         }
         self.conns.retain(|c| !c.dead);
         reload
+    }
+
+    /// Events since the last call, pushed to the connections that asked for them. The
+    /// daemon calls this once the engine's outputs are performed, so that "Phase 2
+    /// established" is never reported before the kernel has the SAs.
+    pub fn publish(&mut self, engine: &Engine) {
+        self.push_events(engine, wall_clock());
+        for c in &mut self.conns {
+            c.flush();
+        }
+        self.conns.retain(|c| !c.dead);
     }
 
     /// Events since the last turn, to the connections that asked for them; a

@@ -263,6 +263,7 @@ impl Daemon {
         self.read_kernel(kio);
         loop {
             self.drain(kio);
+            self.admin.publish(&self.engine);
             match signals.take() {
                 Some(Request::Stop(sig)) => return Ok(sig),
                 Some(Request::Reload) => self.reload(kio, name, path),

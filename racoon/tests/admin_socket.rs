@@ -429,6 +429,7 @@ fn server_answers_while_another_client_stalls_and_removes_its_socket() {
     sim.run_for(Duration::from_secs(5));
     let fds = poll_once(&server);
     server.service(&fds, &mut sim.nodes[0].engine, &mut logger);
+    server.publish(&sim.nodes[0].engine);
     events
         .set_read_timeout(Some(Duration::from_secs(2)))
         .unwrap();
