@@ -288,6 +288,16 @@ trap lab_teardown EXIT
 
 # ---------------------------------------------------------------- interop peers
 
+# wait_for_quiet SECONDS CMD...: as wait_for, but returns 1 on timeout instead of failing.
+wait_for_quiet() {
+	local deadline=$((SECONDS + $1))
+	shift
+	until "$@" >/dev/null 2>&1; do
+		((SECONDS < deadline)) || return 1
+		sleep 0.2
+	done
+}
+
 # lab_template SRC DST KEY=VALUE...: copy SRC to DST with every @KEY@ replaced by VALUE.
 lab_template() {
 	local src=$1 dst=$2 kv k v text
@@ -337,13 +347,14 @@ peer_log_has() { peer_log | grep -qF "$1"; } # TEXT
 # the wire between the gateways shows IKE and ESP both ways and no clear ICMP, and that
 # racoon logged phase 1 and both phase-2 SAs. ROUND_LOG holds racoon's lines of the round.
 peer_round() {
-	local r=$1 from=$2 to=$3 wire
+	local r=$1 from=$2 to=$3 wire cap
+	cap=wire${r//[^a-zA-Z0-9]/}
 	peer_mark
-	capture inet to-gw1 "wire-$r" "host 192.168.1.100 and host 192.168.2.100"
+	capture inet to-gw1 "$cap" "host 192.168.1.100 and host 192.168.2.100"
 	wait_for "$r: a ping $from -> $to through the negotiated tunnel" 60 \
 		on "$from" ping -c 1 -W 1 "$to"
 	on "$from" ping -c 3 -i 0.3 -W 2 "$to" >/dev/null || fail "$r: pings after the tunnel came up were lost"
-	wire=$(capture_text "wire-$r")
+	wire=$(capture_text "$cap")
 	ROUND_LOG=$(peer_log)
 	log "==== $r: racoon's log on gw1"
 	printf '%s\n' "$ROUND_LOG"
@@ -380,4 +391,36 @@ racoon_gw1() {
 	RACOON_PID=${LAB_PIDS[-1]}
 	# The kernel's first SADB_REGISTER probes every algorithm: a minute or two in the VM.
 	wait_for "racoon on gw1 listening" 200 grep -q "192.168.1.100\[500\] used as isakmp port" "$RACOON_LOG"
+}
+
+# Libreswan, unpacked by scripts/setup into target/libreswan/root (it conflicts with
+# strongSwan in apt). pluto looks for its helpers (addconn, _updown) under the fixed
+# /usr/libexec/ipsec, so it runs in a private mount namespace where the unpacked
+# /usr/libexec is bound over the real one.
+LAB_LIBRESWAN=$LAB_ROOT/target/libreswan/root/usr/libexec
+
+# pluto_start HOST: pluto in HOST with etc/ipsec.conf and etc/ipsec.secrets from the
+# host's directory, its own NSS database (nss/), control socket and pid file in run/.
+# Waits until pluto has loaded the connections (addconn --autoall) and listens.
+pluto_start() {
+	local h=$1 dir
+	dir=$(hostdir "$h")
+	[[ -x $LAB_LIBRESWAN/ipsec/pluto ]] || fail "no libreswan in $LAB_LIBRESWAN (run scripts/setup)"
+	mkdir -p "$dir/nss"
+	certutil -N -d "sql:$dir/nss" --empty-password || fail "certutil could not create $h's NSS db"
+	chmod 600 "$dir/etc/ipsec.secrets"
+	# shellcheck disable=SC2016
+	spawn "$h" pluto-stdout unshare -m --propagation private \
+		sh -c 'mount --bind "$1" /usr/libexec && shift && exec "$@"' sh "$LAB_LIBRESWAN" \
+		"$LAB_LIBRESWAN/ipsec/pluto" --nofork --config "$dir/etc/ipsec.conf" --rundir "$dir/run" \
+		--secretsfile "$dir/etc/ipsec.secrets" --nssdir "$dir/nss" --ipsecdir "$dir/etc"
+	wait_for "pluto's control socket on $h" 60 test -S "$dir/run/pluto.ctl"
+	wait_for "pluto on $h listening" 60 grep -q "listening for IKE messages" "$dir/log/pluto.log"
+}
+
+# whack_on HOST ARGS...: pluto's whack talking to HOST's pluto.
+whack_on() {
+	local h=$1
+	shift
+	on "$h" "$LAB_LIBRESWAN/ipsec/whack" --ctlsocket "$(hostdir "$h")/run/pluto.ctl" "$@"
 }
