@@ -25,6 +25,7 @@ mod ph1;
 mod ph2;
 mod proposal;
 mod quick;
+mod recvd;
 mod retransmit;
 pub mod seeded_rng;
 mod vendor_id;
@@ -42,18 +43,13 @@ use common::kernel::Event;
 use common::policy::{Direction, Policy, PolicySelector};
 use ph1::{Ph1, Side};
 use ph2::{Ph2, Ph2Request, Ph2State};
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// The IKE port racoon listens on and sends from.
 const IKE_PORT: u16 = 500;
-
-/// How long a received packet and our answer to it are remembered, so that a
-/// retransmission by the peer is answered with the same bytes instead of being
-/// processed again (racoon's `recvdpkt` tree).
-const RECVD_KEEP: Duration = Duration::from_secs(120);
 
 /// A phase-1 SA as seen from outside, for status output and tests.
 #[derive(Debug, Clone)]
@@ -68,11 +64,6 @@ pub struct IsakmpSaInfo {
     pub keys: Option<[Secret; 3]>,
 }
 
-struct Recvd {
-    response: Option<(SocketAddr, SocketAddr, Vec<u8>)>,
-    until: Instant,
-}
-
 /// The engine. One per daemon; it holds every negotiation.
 pub struct Engine {
     config: Arc<Config>,
@@ -83,7 +74,7 @@ pub struct Engine {
     ph2s: Vec<Ph2>,
     /// The kernel's policies as last reported, for the responder's reqid lookup.
     policies: Vec<Policy>,
-    recvd: HashMap<Vec<u8>, Recvd>,
+    recvd: recvd::Recvd,
     out: VecDeque<Output>,
     next_id: u64,
     armed: Option<Instant>,
@@ -104,7 +95,7 @@ impl Engine {
             ph1s: Vec::new(),
             ph2s: Vec::new(),
             policies: Vec::new(),
-            recvd: HashMap::new(),
+            recvd: recvd::Recvd::default(),
             out: VecDeque::new(),
             next_id: 1,
             armed: None,
@@ -298,13 +289,7 @@ impl Engine {
         received: &[u8],
         response: Option<(SocketAddr, SocketAddr, Vec<u8>)>,
     ) {
-        self.recvd.insert(
-            received.to_vec(),
-            Recvd {
-                response,
-                until: now + RECVD_KEEP,
-            },
-        );
+        self.recvd.remember(now, received, response);
     }
 
     fn timer(&self) -> crate::conf::Timer {
@@ -388,7 +373,7 @@ impl Engine {
             }
         };
         if let Some(seen) = self.recvd.get(bytes) {
-            let response = seen.response.clone();
+            let response = seen.clone();
             self.log(
                 LogLevel::Debug,
                 format!(
@@ -565,7 +550,7 @@ impl Engine {
     }
 
     fn timeouts(&mut self, now: Instant) {
-        self.recvd.retain(|_, r| r.until > now);
+        self.recvd.expire(now);
         let mut i = 0;
         while i < self.ph1s.len() {
             if self.ph1_timeout(now, i) {
