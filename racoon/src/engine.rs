@@ -18,6 +18,7 @@ mod aggressive;
 mod ident;
 mod info;
 mod install;
+mod invalid_hash;
 pub mod io;
 mod lifecycle;
 mod main_mode;

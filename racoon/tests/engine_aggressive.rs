@@ -795,3 +795,38 @@ fn an_undecryptable_third_message_is_ignored_quietly() {
     let _ = sends(&mut b);
     assert!(b.engine.isakmp_sas()[0].established, "{:#?}", b.logs);
 }
+
+/// A HASH_I that does not verify: like racoon (oakley_validate_auth's
+/// INVALID-HASH-INFORMATION, sent by isakmp_info_send_n1) the responder answers with an
+/// informational HDR*, HASH(1), N(INVALID-HASH-INFORMATION) under the phase-1 keys,
+/// which the initiator decrypts, verifies and reads.
+#[test]
+fn a_wrong_hash_i_is_answered_with_invalid_hash_information() {
+    let (mut a, mut b, _, _, m3) = first_three(24);
+    let mut forged = m3.clone();
+    let last = forged.len() - 1;
+    forged[last] ^= 0x01;
+    let now = std::time::Instant::now();
+    let (eb, ea) = (
+        format!("{B}:500").parse().unwrap(),
+        format!("{A}:500").parse().unwrap(),
+    );
+    b.engine.handle_datagram(now, eb, ea, &forged);
+    let out = sends(&mut b);
+    assert_eq!(out.len(), 1, "{:#?}", b.logs);
+    let header = Header::decode(&out[0]).unwrap();
+    assert_eq!(header.exchange, ExchangeType::Informational);
+    assert!(header.flags.contains(Flags::ENCRYPTION));
+    assert_ne!(header.message_id, 0);
+    a.engine.handle_datagram(now, ea, eb, &out[0]);
+    let _ = sends(&mut a);
+    assert!(
+        a.has_log("fatal INVALID-HASH-INFORMATION notify messsage, phase1 should be deleted."),
+        "{:#?}",
+        a.logs
+    );
+    // B keeps waiting: the real HASH_I still establishes.
+    b.engine.handle_datagram(now, eb, ea, &m3);
+    let _ = sends(&mut b);
+    assert!(b.engine.isakmp_sas()[0].established);
+}

@@ -573,6 +573,9 @@ impl Engine {
         let checked = self
             .derive_keys(i)
             .and_then(|()| self.peer_hash_ok(i, &their_hash));
+        if matches!(checked, Ok(false)) {
+            self.send_invalid_hash(i, None);
+        }
         if !matches!(checked, Ok(true)) {
             // Forget this answer: a forged or garbled one must not block the real one.
             let p = &mut self.ph1s[i];
@@ -629,6 +632,7 @@ impl Engine {
         let their_hash =
             their_hash.ok_or_else(|| Ignore::Loud("few isakmp message received.".to_owned()))?;
         if !self.peer_hash_ok(i, &their_hash)? {
+            self.send_invalid_hash(i, next_iv);
             return Err(Ignore::Loud("HASH mismatched".to_owned()));
         }
         for p in &msg.payloads {

@@ -587,6 +587,7 @@ impl Engine {
         }
         .map_err(|e| Ignore::Fatal(e.to_string()))?;
         if !ct_eq(&expected, &their_hash) {
+            self.send_invalid_hash(i, Some(d.next_iv.clone()));
             return Err(Ignore::Loud("HASH mismatched".to_owned()));
         }
         let rmconf = self.ph1s[i].rmconf;

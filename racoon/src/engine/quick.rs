@@ -261,6 +261,7 @@ impl Engine {
         let want = quick_hash1(&c.prf, &c.keys.skeyid_a, msgid, &h.after)
             .map_err(|e| Ignore::Fatal(e.to_string()))?;
         if !ct_eq(&want, &h.hash) {
+            self.send_invalid_hash(p1, None);
             return Err(Ignore::Loud("HASH(1) mismatch.".to_owned()));
         }
         let (mut sa, mut ni, mut ke, mut ids) = (None, None, None, Vec::new());
@@ -474,6 +475,7 @@ impl Engine {
         let want = quick_hash2(&c.prf, &c.keys.skeyid_a, p2.msgid, &p2.ni, &h.after)
             .map_err(|e| Ignore::Fatal(e.to_string()))?;
         if !ct_eq(&want, &h.hash) {
+            self.send_invalid_hash(p1, None);
             return Err(Ignore::Loud("HASH(2) mismatch.".to_owned()));
         }
         let (mut accepted, mut nr, mut ke, mut responder_life) = (None, None, None, None);
@@ -526,6 +528,7 @@ impl Engine {
         let want = quick_hash3(&c.prf, &c.keys.skeyid_a, p2.msgid, &p2.ni, &p2.nr)
             .map_err(|e| Ignore::Fatal(e.to_string()))?;
         if !ct_eq(&want, &h.hash) {
+            self.send_invalid_hash(p1, None);
             return Err(Ignore::Loud("HASH(3) mismatch.".to_owned()));
         }
         self.ph2s[j].retx = None;
