@@ -226,6 +226,22 @@ fn show_sa_isakmp_and_status_json_follow_their_formats() {
     assert_eq!(r.remote, Some(format!("{B}:500").parse().unwrap()));
     assert!(r.created > 1_795_399_000 && r.created <= 1_795_399_883);
 
+    // show-schedule: the ISAKMP SA's lifetime timer (28800 s, the seed's default).
+    let out = run(&mut sim, 0, &mut k, Request::new(Command::ShowSched, 0, vec![]));
+    assert_eq!(out.reply.payload.len() % common::admin::SCHEDDUMP_LEN, 0);
+    let timers: Vec<common::admin::SchedDump> = out
+        .reply
+        .payload
+        .chunks(common::admin::SCHEDDUMP_LEN)
+        .map(|c| common::admin::SchedDump::decode(c).unwrap())
+        .collect();
+    assert!(
+        timers
+            .iter()
+            .any(|t| t.tick > 28_000 && t.tick <= 28_800 && t.xtime == t.created + t.tick),
+        "{timers:?}"
+    );
+
     let schema = json::parse(include_str!(
         "../../racoonctl/tests/fixtures/racoonctl-status.schema.json"
     ))

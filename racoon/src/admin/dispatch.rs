@@ -6,7 +6,7 @@ use crate::conf::LogLevel;
 use crate::engine::admin::{Handle, Refused};
 use crate::engine::Engine;
 use common::addr::Selector;
-use common::admin::{Body, Command, Ph1Dump, Proto, Reply, Request, STATUS_FORMAT_JSON};
+use common::admin::{Body, Command, Ph1Dump, Proto, Reply, Request, SchedDump, STATUS_FORMAT_JSON};
 use common::kernel::Op;
 use common::sa::SaType;
 use std::net::SocketAddr;
@@ -83,7 +83,7 @@ pub fn dispatch(req: &Request, cx: &mut Context<'_>) -> Outcome {
     let wants_events = req.version >= 1;
     match cmd {
         Command::ReloadConf => out.reload = true,
-        Command::ShowSched => {}
+        Command::ShowSched => out.reply.payload = schedule(cx),
         Command::ShowEvt => {
             if wants_events {
                 out.subscribe = Some(Scope::All);
@@ -309,4 +309,37 @@ fn ph1_dump(cx: &Context<'_>) -> Vec<u8> {
         out.extend_from_slice(&d.encode());
     }
     out
+}
+
+/// show-schedule: the engine's timers, one `scheddump` each: when it fires (`xtime`),
+/// which handle it belongs to (`id`), when it was read (`created`) and the seconds
+/// left (`tick`).
+fn schedule(cx: &Context<'_>) -> Vec<u8> {
+    let secs = |at: Instant| {
+        i64::try_from(at.saturating_duration_since(cx.now).as_secs()).unwrap_or(i64::MAX)
+    };
+    let ph1 = cx
+        .engine
+        .admin_ph1s()
+        .into_iter()
+        .flat_map(|p| p.timers.into_iter().map(move |t| (p.id, t.1)));
+    let ph2 = cx
+        .engine
+        .admin_ph2s()
+        .into_iter()
+        .flat_map(|p| p.timers.into_iter().map(move |t| (p.id, t.1)));
+    let mut all: Vec<(u64, Instant)> = ph1.chain(ph2).collect();
+    all.sort_by_key(|&(_, at)| at);
+    all.into_iter()
+        .flat_map(|(id, at)| {
+            let tick = secs(at);
+            SchedDump {
+                xtime: cx.wall.saturating_add(tick),
+                id: i64::try_from(id).unwrap_or(i64::MAX),
+                created: cx.wall,
+                tick,
+            }
+            .encode()
+        })
+        .collect()
 }

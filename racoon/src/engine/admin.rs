@@ -31,6 +31,9 @@ pub struct Ph1View {
     /// ISAKMP exchange type: 2 main mode, 4 aggressive mode.
     pub exchange: u8,
     pub established_at: Option<Instant>,
+    /// What the engine will do and when: resend (PH1resend), end of negotiation or
+    /// lifetime (PH1lifetime).
+    pub timers: Vec<(&'static str, Instant)>,
     pub ph2_count: usize,
     pub local_id: String,
     pub remote_id: String,
@@ -69,6 +72,8 @@ pub struct Ph2View {
     pub proposal: Option<Ph2Proposal>,
     pub reqid_in: u32,
     pub reqid_out: u32,
+    /// Resend (PH2resend) and negotiation deadline (PSTacquire) while negotiating.
+    pub timers: Vec<(&'static str, Instant)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -171,6 +176,13 @@ impl Engine {
                         2
                     },
                     established_at: p.established_at,
+                    timers: p
+                        .retx
+                        .as_ref()
+                        .map(|r| ("PH1resend", r.next_at))
+                        .into_iter()
+                        .chain([("PH1lifetime", p.expire_at)])
+                        .collect(),
                     ph2_count: self.ph2s.iter().filter(|q| q.ph1 == Some(p.id)).count(),
                     local_id,
                     remote_id,
@@ -235,6 +247,16 @@ impl Engine {
                     }),
                     reqid_in,
                     reqid_out,
+                    timers: p
+                        .retx
+                        .as_ref()
+                        .map(|r| ("PH2resend", r.next_at))
+                        .into_iter()
+                        .chain(
+                            (p.state != Ph2State::Established)
+                                .then_some(("PSTacquire", p.expire_at)),
+                        )
+                        .collect(),
                 }
             })
             .collect()

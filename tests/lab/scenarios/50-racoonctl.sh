@@ -112,6 +112,12 @@ expect_eq "show-sa esp matches setkey -D line for line (times aside)" \
 	"$(grep -v -e current: -e diff: <<<"$esp" | sed 's/sadb_seq=[0-9]*/sadb_seq=N/; s/pid=[0-9]*/pid=N/')" \
 	"$(on gw1 "$LAB_BIN/setkey" --backend "$BACKEND" -D | grep -v -e current: -e diff: | sed 's/sadb_seq=[0-9]*/sadb_seq=N/; s/pid=[0-9]*/pid=N/')"
 
+log "==== show-schedule"
+sc=$(on gw1 "$CTL" -s "$SOCK1" show-schedule)
+printf '%s\n' "$sc"
+expect_eq "show-schedule header" "$(head -n 1 <<<"$sc")" "index    tick     xtime    created"
+grep -qE '^[0-9]+ +[0-9]+ +[0-9]+ +[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8}$' <<<"$sc" ||
+	fail "show-schedule lists no timer: $sc"
 log "==== status"
 st=$(on gw1 "$CTL" -s "$SOCK1" status -v)
 printf '%s\n' "$st"
