@@ -429,7 +429,15 @@ pub(crate) fn select_ph2(
                     }
                 };
                 if !group_ok {
-                    reasons.push("pfs group mismatched".to_owned());
+                    // The original's words, groups by number and 0 for no PFS: what
+                    // admins grep for when a peer (strongSwan without a DH group in
+                    // esp_proposals, say) disagrees on PFS.
+                    let n = |g: Option<&DhGroup>| g.map_or(0, |g| g.number);
+                    reasons.push(format!(
+                        "pfs group mismatched: my:{} peer:{}",
+                        n(ours.group),
+                        n(peer.group)
+                    ));
                     continue;
                 }
                 match check_lifetime(check, peer.lifetime, ours.lifetime) {
