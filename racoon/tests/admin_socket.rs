@@ -227,7 +227,12 @@ fn show_sa_isakmp_and_status_json_follow_their_formats() {
     assert!(r.created > 1_795_399_000 && r.created <= 1_795_399_883);
 
     // show-schedule: the ISAKMP SA's lifetime timer (28800 s, the seed's default).
-    let out = run(&mut sim, 0, &mut k, Request::new(Command::ShowSched, 0, vec![]));
+    let out = run(
+        &mut sim,
+        0,
+        &mut k,
+        Request::new(Command::ShowSched, 0, vec![]),
+    );
     assert_eq!(out.reply.payload.len() % common::admin::SCHEDDUMP_LEN, 0);
     let timers: Vec<common::admin::SchedDump> = out
         .reply
