@@ -196,13 +196,13 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        match index(&words("inet no-such-host.invalid 10.0.0.2")) {
+        match index(&words("inet bad..name.invalid 10.0.0.2")) {
             Err(Fail::Kmpstat {
                 stdout: Some(s), ..
             }) => {
                 assert_eq!(
                     s,
-                    "Name or service not known: no-such-host.invalid/(null)\n"
+                    "Name or service not known: bad..name.invalid/(null)\n"
                 )
             }
             other => panic!("{other:?}"),
