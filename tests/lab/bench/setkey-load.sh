@@ -30,18 +30,23 @@ awk -v n="$N" -v enc="$enc" -v auth="$auth" 'BEGIN {
 }' >"$dir/load.batch"
 
 reset() { on bench ip xfrm state flush; on bench ip xfrm policy flush; }
-# timed NAME CMD...: run CMD in the bench host, add its wall time in ms to T[NAME]
-# (a list, one time per counted round).
-declare -A T
+# timed NAME CMD...: run CMD in the bench host, add its wall time in ms to T[NAME] and
+# its CPU time (user + system, the kernel's work for it included) to C[NAME] (lists,
+# one time per counted round). The CPU time is the steadier figure when other VMs
+# share the machine's cores: waiting for a core counts in the wall time only.
+declare -A T C
 timed() {
 	local name=$1
 	shift
 	local t0=${EPOCHREALTIME/./}
-	on bench "$@" >/dev/null 2>"$dir/$name.err" || { cat "$dir/$name.err"; fail "$name failed"; }
-	((round == 0)) || T[$name]+=" $(((${EPOCHREALTIME/./} - t0) / 1000))"
+	on bench /usr/bin/time -f '%U %S' -o "$dir/$name.time" "$@" >/dev/null 2>"$dir/$name.err" ||
+		{ cat "$dir/$name.err"; fail "$name failed"; }
+	((round == 0)) && return
+	T[$name]+=" $(((${EPOCHREALTIME/./} - t0) / 1000))"
+	C[$name]+=" $(awk '{ printf "%d", ($1 + $2) * 1000 }' "$dir/$name.time")"
 }
-# median NAME: the middle of T[NAME] (the lower middle for an even count).
-median() { printf '%s\n' ${T[$1]} | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+# median LIST: the middle of the numbers (the lower middle for an even count).
+median() { printf '%s\n' $1 | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 count() { # expect N SAs and N policies
 	local s p
 	s=$(on bench ip xfrm state | grep -c '^src ')
@@ -69,13 +74,15 @@ done
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) b = 1; printf "%.2f", a / b }'; }
 echo
 echo "setkey benchmark: $N SAs + $N policies, kernel $(uname -r), medians of $RUNS runs"
-printf '%-22s %10s %12s %10s\n' task "ip (ms)" "setkey (ms)" "ratio"
+printf '%-18s %9s %11s %7s %11s %13s %7s\n' task "ip wall" "setkey wall" ratio "ip cpu" "setkey cpu" ratio
 for b in "${backends[@]}"; do
 	for t in load dump-sa dump-sp; do
-		ip_ms=$(median "ip-$t") our_ms=$(median "$b-$t")
-		printf '%-22s %10s %12s %9sx\n' "$t ($b)" "$ip_ms" "$our_ms" "$(ratio "$our_ms" "$ip_ms")"
+		iw=$(median "${T[ip-$t]}") ow=$(median "${T[$b-$t]}")
+		ic=$(median "${C[ip-$t]}") oc=$(median "${C[$b-$t]}")
+		printf '%-18s %9s %11s %6sx %11s %13s %6sx\n' "$t ($b)" "$iw" "$ow" "$(ratio "$ow" "$iw")" \
+			"$ic" "$oc" "$(ratio "$oc" "$ic")"
 	done
 done
-echo "(ratio = setkey time / ip time: below 1 means setkey is faster)"
-echo "every run (ms):"
-for k in $(printf '%s\n' "${!T[@]}" | sort); do printf '  %-12s%s\n' "$k" "${T[$k]}"; done
+echo "(times in ms; ratio = setkey / ip: below 1 means setkey is faster)"
+echo "every run, wall | cpu (ms):"
+for k in $(printf '%s\n' "${!T[@]}" | sort); do printf '  %-14s%s |%s\n' "$k" "${T[$k]}" "${C[$k]}"; done
