@@ -200,10 +200,7 @@ mod tests {
             Err(Fail::Kmpstat {
                 stdout: Some(s), ..
             }) => {
-                assert_eq!(
-                    s,
-                    "Name or service not known: bad..name.invalid/(null)\n"
-                )
+                assert_eq!(s, "Name or service not known: bad..name.invalid/(null)\n")
             }
             other => panic!("{other:?}"),
         }

@@ -167,23 +167,33 @@ charon_rate=$(printf '%s\n' "${charon_rates[@]}" | median)
 
 # ---------------------------------------------------------------- 2. ACQUIRE -> SA
 
-# acquire_once LABEL: left's initiator is running; ping right, time ACQUIRE -> the
-# outbound SA in `ip -t xfrm monitor` on left, in milliseconds, into MS.
+# monitor_start LABEL: `ip -t xfrm monitor` on left into MON, started before the
+# initiator loads its policies; monitor_ready waits until the monitor has seen the
+# outbound policy (setkey's, or charon's trap), so it cannot miss the ACQUIRE.
+monitor_start() {
+	MON=$L/log/monitor-$1.txt
+	ip netns exec "$(ns left)" ip -t xfrm monitor >"$MON" 2>&1 &
+	MON_PID=$!
+	sleep 1
+}
+monitor_ready() {
+	wait_for "the monitor saw left's outbound policy" 60 grep -q '^src 10.0.0.1/32 dst 10.0.0.2/32' "$MON"
+}
+
+# acquire_once LABEL: left's initiator is running and the monitor ready; ping right,
+# time ACQUIRE -> the outbound SA in the monitor, in milliseconds, into MS.
 acquire_once() {
-	local label=$1 mon=$L/log/monitor-$1.txt mpid ms
-	ip netns exec "$(ns left)" ip -t xfrm monitor >"$mon" 2>&1 &
-	mpid=$!
-	sleep 0.5
+	local label=$1 ms
 	wait_for "$label: the tunnel carries a ping" 60 on left ping -c 1 -W 1 10.0.0.2
-	kill "$mpid"
-	wait "$mpid" 2>/dev/null || true
+	kill "$MON_PID"
+	wait "$MON_PID" 2>/dev/null || true
 	# "Timestamp: Mon Nov 23 21:59:00 2026 123456 usec" precedes each message.
 	ms=$(awk '
 		/^Timestamp:/ { split($5, hms, ":"); t = (hms[1] * 3600 + hms[2] * 60 + hms[3]) * 1000 + $7 / 1000; next }
 		/^acquire/ && !a { a = t; next }
 		a && /^src 10.0.0.1 dst 10.0.0.2/ { printf "%.1f\n", t - a; exit }
-	' "$mon")
-	[[ -n $ms ]] || { cat "$mon"; fail "$label: no ACQUIRE followed by an outbound SA in the monitor"; }
+	' "$MON")
+	[[ -n $ms ]] || { cat "$MON"; fail "$label: no ACQUIRE followed by an outbound SA in the monitor"; }
 	log "$label: ACQUIRE -> outbound SA ${ms} ms"
 	MS=$ms
 }
@@ -193,6 +203,7 @@ for ((round = 1; round <= BENCH_N; round++)); do
 	charon_bench right
 	responder=$CHARON_PID
 
+	monitor_start "racoon-initiating-$round"
 	on left "$LAB_BIN/setkey" --backend xfrm -c >/dev/null <<EOF
 spdadd 10.0.0.1 10.0.0.2 any -P out ipsec esp/transport//require;
 spdadd 10.0.0.2 10.0.0.1 any -P in ipsec esp/transport//require;
@@ -201,12 +212,15 @@ EOF
 		-f "$L/etc/racoon.conf" -l "$L/log/racoon-init-$round.log"
 	pid=${LAB_PIDS[-1]}
 	wait_for "racoon on left listening" 200 grep -q "10.0.0.1\[500\] used as isakmp port" "$L/log/racoon-init-$round.log"
+	monitor_ready
 	acquire_once "racoon-initiating-$round"
 	racoon_ms+=("$MS")
 	stop "$pid"
 	flush left
 
+	monitor_start "charon-initiating-$round"
 	charon_bench left
+	monitor_ready
 	acquire_once "charon-initiating-$round"
 	charon_ms+=("$MS")
 	stop "$CHARON_PID"
