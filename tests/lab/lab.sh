@@ -424,3 +424,8 @@ whack_on() {
 	shift
 	on "$h" "$LAB_LIBRESWAN/ipsec/whack" --ctlsocket "$(hostdir "$h")/run/pluto.ctl" "$@"
 }
+
+# sad_empty HOST: HOST's SAD holds no SA (for wait_for: evaluated on every poll).
+sad_empty() { [[ -z $(on "$1" ip xfrm state) ]]; }
+# esp_count HOST N: HOST's SAD holds exactly N ESP SAs.
+esp_count() { [[ $(esp_spis "$1" | wc -l) == "$2" ]]; }

@@ -49,7 +49,7 @@ expect_contains "round 1: racoon initiated" "$ROUND_LOG" "initiate new phase 1 n
 log "---- charon terminates the connection"
 peer_mark
 swanctl_on gw2 --terminate --ike lab >/dev/null 2>&1 || fail "swanctl --terminate failed"
-wait_for "racoon removed its SAs after charon's deletes" 20 test -z "$(on gw1 ip xfrm state)"
+wait_for "racoon removed its SAs after charon's deletes" 20 sad_empty gw1
 expect_eq "gw2 SAD empty after the terminate" "$(on gw2 ip xfrm state)" ""
 peer_log
 

@@ -51,8 +51,8 @@ expect_contains "round 1: main mode" "$ROUND_LOG" "begin Identity Protection mod
 log "---- pluto takes the connection down"
 peer_mark
 whack_on gw2 --name lab --terminate || fail "whack --terminate failed"
-wait_for "racoon removed its SAs after pluto's deletes" 20 test -z "$(on gw1 ip xfrm state)"
-wait_for "gw2 SAD empty after the terminate" 10 test -z "$(on gw2 ip xfrm state)"
+wait_for "racoon removed its SAs after pluto's deletes" 20 sad_empty gw1
+wait_for "gw2 SAD empty after the terminate" 10 sad_empty gw2
 peer_log
 # auto=route: the trap policy must be back (or stay) so that lan2's ping triggers pluto.
 whack_on gw2 --name lab --route >/dev/null 2>&1 || true
