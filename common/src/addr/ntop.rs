@@ -11,6 +11,31 @@
 use std::fmt;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
+/// Writes `ip` in dotted quad, with one `write_str`: dumps print tens of thousands of
+/// addresses, and `Ipv4Addr`'s `Display` goes through the formatting machinery per octet.
+pub(super) fn write_ipv4(ip: &Ipv4Addr, out: &mut dyn fmt::Write) -> fmt::Result {
+    let mut buf = [0u8; 15];
+    let mut len = 0;
+    for (i, octet) in ip.octets().into_iter().enumerate() {
+        if i > 0 {
+            buf[len] = b'.';
+            len += 1;
+        }
+        if octet >= 100 {
+            buf[len] = b'0' + octet / 100;
+            len += 1;
+        }
+        if octet >= 10 {
+            buf[len] = b'0' + octet / 10 % 10;
+            len += 1;
+        }
+        buf[len] = b'0' + octet % 10;
+        len += 1;
+    }
+    // Only ASCII digits and dots were written.
+    out.write_str(std::str::from_utf8(&buf[..len]).map_err(|_| fmt::Error)?)
+}
+
 /// Writes `ip` in glibc's form.
 pub(super) fn write_ipv6(ip: &Ipv6Addr, out: &mut dyn fmt::Write) -> fmt::Result {
     let groups = ip.segments();
@@ -22,10 +47,12 @@ pub(super) fn write_ipv6(ip: &Ipv6Addr, out: &mut dyn fmt::Write) -> fmt::Result
         let [.., a, b, c, d] = ip.octets();
         let v4 = Ipv4Addr::new(a, b, c, d);
         if len == 6 {
-            return write!(out, "::{v4}");
+            out.write_str("::")?;
+            return write_ipv4(&v4, out);
         }
         if len == 5 && groups[5] == 0xffff {
-            return write!(out, "::ffff:{v4}");
+            out.write_str("::ffff:")?;
+            return write_ipv4(&v4, out);
         }
     }
 
@@ -73,6 +100,25 @@ fn longest_zero_run(groups: &[u16; 8]) -> Option<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The fast dotted quad equals `Ipv4Addr`'s display for every octet value in every
+    /// position.
+    #[test]
+    fn ipv4_matches_std_display() {
+        for v in 0..=255u8 {
+            for ip in [
+                Ipv4Addr::new(v, 0, 0, 0),
+                Ipv4Addr::new(1, v, 10, 100),
+                Ipv4Addr::new(255, 9, v, 99),
+                Ipv4Addr::new(0, 0, 0, v),
+                Ipv4Addr::new(v, v, v, v),
+            ] {
+                let mut out = String::new();
+                write_ipv4(&ip, &mut out).unwrap();
+                assert_eq!(out, ip.to_string());
+            }
+        }
+    }
 
     fn text(ip: &str) -> String {
         let ip: Ipv6Addr = ip.parse().unwrap();

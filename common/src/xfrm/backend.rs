@@ -56,11 +56,15 @@ fn proto_err(_: DecodeError) -> KernelError {
 
 /// af_key numbers dump entries 1, 2, ... and gives the last one 0 (it sends each
 /// entry only when it has the next, and marks the one left at the end).
-fn dump_seq(i: usize, count: usize) -> u32 {
-    if i + 1 == count {
-        0
-    } else {
-        u32::try_from(i + 1).unwrap_or(u32::MAX)
+fn dump_seq(i: usize) -> u32 {
+    u32::try_from(i + 1).unwrap_or(u32::MAX)
+}
+
+/// The last entry of a dump has sequence number 0 (see [`dump_seq`]); the entries are
+/// numbered as they arrive, so the last one is fixed once the dump has ended.
+fn last_seq_zero<T>(entries: &mut [Dumped<T>]) {
+    if let Some(last) = entries.last_mut() {
+        last.seq = 0;
     }
 }
 
@@ -430,32 +434,29 @@ impl Kernel for XfrmKernel {
             None => vec![],
         };
         let now = now();
+        let pid = std::process::id();
         let mut sas = Vec::new();
         self.dump(XFRM_MSG_GETSA, attrs, |body| {
             if let Body::Sa { info, attrs } = &body {
                 if let Some(sa) = keep(decode_sa(info, attrs, now))? {
                     if satype.is_none() || satype == Some(sa.satype) {
-                        sas.push(sa);
+                        sas.push(Dumped {
+                            entry: sa,
+                            seq: dump_seq(sas.len()),
+                            pid,
+                            refcnt: 0,
+                        });
                     }
                 }
             }
             Ok(())
         })?;
-        let count = sas.len();
-        let pid = std::process::id();
-        Ok(sas
-            .into_iter()
-            .enumerate()
-            .map(|(i, entry)| Dumped {
-                entry,
-                seq: dump_seq(i, count),
-                pid,
-                refcnt: 0,
-            })
-            .collect())
+        last_seq_zero(&mut sas);
+        Ok(sas)
     }
 
     fn dump_policy(&mut self, per_socket: bool) -> Result<Vec<Dumped<Policy>>, KernelError> {
+        let pid = std::process::id();
         let mut policies = Vec::new();
         self.dump(XFRM_MSG_GETPOLICY, vec![], |body| {
             let Body::Policy { info, attrs } = &body else {
@@ -470,23 +471,18 @@ impl Kernel for XfrmKernel {
             }
             if let Some((policy, socket)) = keep(decode_policy(info, attrs))? {
                 if per_socket || !socket {
-                    policies.push(policy);
+                    policies.push(Dumped {
+                        entry: policy,
+                        seq: dump_seq(policies.len()),
+                        pid,
+                        refcnt: POLICY_REFCNT,
+                    });
                 }
             }
             Ok(())
         })?;
-        let count = policies.len();
-        let pid = std::process::id();
-        Ok(policies
-            .into_iter()
-            .enumerate()
-            .map(|(i, entry)| Dumped {
-                entry,
-                seq: dump_seq(i, count),
-                pid,
-                refcnt: POLICY_REFCNT,
-            })
-            .collect())
+        last_seq_zero(&mut policies);
+        Ok(policies)
     }
 
     fn subscribe(&mut self) -> Result<(), KernelError> {
