@@ -9,6 +9,7 @@ pub mod kernel;
 pub mod pfkey;
 pub mod policy;
 pub mod sa;
+pub mod sigpipe;
 pub mod version;
 mod wire;
 pub mod xfrm;

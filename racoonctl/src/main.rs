@@ -22,6 +22,7 @@ use client::Client;
 use request::Wait;
 
 fn main() -> ExitCode {
+    common::sigpipe::restore_default();
     let args: Vec<OsString> = std::env::args_os().collect();
     let argv0 = args.first().cloned().unwrap_or_else(|| "racoonctl".into());
     let name = short_program_name(&argv0).to_string_lossy().into_owned();

@@ -18,6 +18,7 @@ use setkey::run::{self, Ctx};
 use std::io::Read;
 
 fn main() -> ExitCode {
+    common::sigpipe::restore_default();
     let args: Vec<OsString> = std::env::args_os().collect();
     let argv0 = args.first().cloned().unwrap_or_else(|| "setkey".into());
     let name = short_program_name(&argv0).to_string_lossy().into_owned();

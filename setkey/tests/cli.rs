@@ -218,3 +218,21 @@ fn posixly_correct_stops_at_the_first_operand() {
     assert_eq!(out.stderr, b"setkey: file: No such file or directory\n");
     assert_eq!(out.status.code(), Some(1));
 }
+
+/// Like the C original, a closed stdout ends setkey by SIGPIPE, silently, instead of
+/// a "Broken pipe" message (`setkey -D | head` in scripts).
+#[test]
+fn closed_stdout_is_a_silent_sigpipe() {
+    use std::os::unix::process::ExitStatusExt;
+    // The read end is closed before setkey starts, so its first write fails.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = Command::new(env!("CARGO_BIN_EXE_setkey"))
+        .arg("-h")
+        .stdout(writer)
+        .output()
+        .unwrap();
+    const SIGPIPE: i32 = 13;
+    assert_eq!(out.status.signal(), Some(SIGPIPE));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}
