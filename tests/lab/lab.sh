@@ -340,7 +340,8 @@ swanctl_on() {
 # of it and peer_log prints that section, so each round checks only its own lines.
 peer_mark() { PEER_MARK=$(($(wc -l <"$RACOON_LOG") + 1)); }
 peer_log() { tail -n "+$PEER_MARK" "$RACOON_LOG"; }
-peer_log_has() { peer_log | grep -qF "$1"; } # TEXT
+# (grep reads to the end: with -q it could quit early and, under pipefail, fail the pipe.)
+peer_log_has() { peer_log | grep -F -- "$1" >/dev/null; } # TEXT
 
 # peer_round NAME FROM TO: ping FROM -> TO until the negotiated tunnel carries it (the
 # first pings only raise the ACQUIRE), three more that must all cross, then check that
