@@ -23,6 +23,7 @@ pub mod io;
 mod lifecycle;
 mod main_mode;
 mod ph1;
+mod ph1_packet;
 mod ph2;
 mod proposal;
 mod quick;

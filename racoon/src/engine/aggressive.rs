@@ -17,6 +17,7 @@
 
 use super::main_mode::{raw_body, Ignore};
 use super::ph1::{PeerId, Ph1, Ph1State, Side};
+use super::ph1_packet::Ph1Target;
 use super::proposal::{self, Ph1Choice};
 use super::retransmit::Retransmit;
 use super::{ident, vendor_id, Engine};
@@ -264,40 +265,11 @@ impl Engine {
         header: &Header,
         bytes: &[u8],
     ) {
-        let found = self
-            .ph1_by_cookies(&header.initiator_cookie, &header.responder_cookie)
-            .or_else(|| {
-                // The responder's answer carries the cookie we do not know yet.
-                self.ph1s.iter().position(|p| {
-                    p.icookie == header.initiator_cookie
-                        && p.rcookie == [0; 8]
-                        && p.state == Ph1State::AggI1
-                })
-            });
-        let Some(i) = found else {
-            if header.responder_cookie == [0; 8] && !header.flags.contains(Flags::ENCRYPTION) {
-                self.aggressive_r1(now, local, remote, bytes);
-            } else {
-                self.log(
-                    LogLevel::Debug,
-                    format!(
-                        "unknown ISAKMP-SA {} from {remote}, ignored",
-                        super::ph1::hex(&header.initiator_cookie)
-                    ),
-                );
-            }
-            return;
+        let i = match self.ph1_target(remote, header, Ph1State::AggI1) {
+            Ph1Target::Handle(i) => i,
+            Ph1Target::New => return self.aggressive_r1(now, local, remote, bytes),
+            Ph1Target::Dropped => return,
         };
-        if self.ph1s[i].remote != remote {
-            self.log(
-                LogLevel::Error,
-                format!(
-                    "remote address mismatched. db={}, act={}",
-                    self.ph1s[i].remote, remote
-                ),
-            );
-            return;
-        }
         let result = match self.ph1s[i].state {
             Ph1State::AggI1 => self.aggressive_i2(now, i, bytes),
             Ph1State::AggR2 => self.aggressive_r3(now, i, bytes),
@@ -305,21 +277,7 @@ impl Engine {
                 "the packet arrived after the exchange ended".into(),
             )),
         };
-        match result {
-            Ok(()) => {}
-            Err(Ignore::Quiet(why)) => self.log(LogLevel::Debug, why),
-            Err(Ignore::Loud(why)) => self.log(LogLevel::Error, why),
-            Err(Ignore::Fatal(why)) => self.aggressive_failed(i, why),
-        }
-    }
-
-    fn aggressive_failed(&mut self, i: usize, why: String) {
-        self.log(LogLevel::Error, why);
-        self.log(
-            LogLevel::Error,
-            format!("phase1 negotiation failed. {}", self.ph1s[i].index()),
-        );
-        self.ph1s.remove(i);
+        self.ph1_outcome(i, result);
     }
 
     /// The payloads of messages 1 and 2; vendor IDs are logged, a notification ends
@@ -456,7 +414,7 @@ impl Engine {
                 self.next_message(now, i, bytes, out, true);
             }
             Err(Ignore::Fatal(why) | Ignore::Loud(why) | Ignore::Quiet(why)) => {
-                self.aggressive_failed(i, why)
+                self.ph1_failed(i, why)
             }
         }
     }

@@ -10,6 +10,7 @@
 //! ```
 
 use super::ph1::{Ph1, Ph1Crypto, Ph1State, Side};
+use super::ph1_packet::Ph1Target;
 use super::proposal::{self, Ph1Choice};
 use super::retransmit::Retransmit;
 use super::{ident, vendor_id, Engine};
@@ -129,40 +130,11 @@ impl Engine {
         header: &Header,
         bytes: &[u8],
     ) {
-        let found = self
-            .ph1_by_cookies(&header.initiator_cookie, &header.responder_cookie)
-            .or_else(|| {
-                // The responder's first answer carries the cookie we do not know yet.
-                self.ph1s.iter().position(|p| {
-                    p.icookie == header.initiator_cookie
-                        && p.rcookie == [0; 8]
-                        && p.state == Ph1State::MainI1
-                })
-            });
-        let Some(i) = found else {
-            if header.responder_cookie == [0; 8] && !header.flags.contains(Flags::ENCRYPTION) {
-                self.main_r1(now, local, remote, bytes);
-            } else {
-                self.log(
-                    LogLevel::Debug,
-                    format!(
-                        "unknown ISAKMP-SA {} from {remote}, ignored",
-                        super::ph1::hex(&header.initiator_cookie)
-                    ),
-                );
-            }
-            return;
+        let i = match self.ph1_target(remote, header, Ph1State::MainI1) {
+            Ph1Target::Handle(i) => i,
+            Ph1Target::New => return self.main_r1(now, local, remote, bytes),
+            Ph1Target::Dropped => return,
         };
-        if self.ph1s[i].remote != remote {
-            self.log(
-                LogLevel::Error,
-                format!(
-                    "remote address mismatched. db={}, act={}",
-                    self.ph1s[i].remote, remote
-                ),
-            );
-            return;
-        }
         let result = match self.ph1s[i].state {
             Ph1State::MainI1 => self.main_i2(now, i, bytes),
             Ph1State::MainR2 => self.main_r3(now, i, bytes),
@@ -173,19 +145,7 @@ impl Engine {
                 "the packet arrived after the exchange ended".into(),
             )),
         };
-        match result {
-            Ok(()) => {}
-            Err(Ignore::Quiet(why)) => self.log(LogLevel::Debug, why),
-            Err(Ignore::Loud(why)) => self.log(LogLevel::Error, why),
-            Err(Ignore::Fatal(why)) => {
-                self.log(LogLevel::Error, why);
-                self.log(
-                    LogLevel::Error,
-                    format!("phase1 negotiation failed. {}", self.ph1s[i].index()),
-                );
-                self.ph1s.remove(i);
-            }
-        }
+        self.ph1_outcome(i, result);
     }
 
     /// Responder, message 1: HDR, SA.
