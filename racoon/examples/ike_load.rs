@@ -180,7 +180,7 @@ fn run(a: &Args) -> Result<(), String> {
                     engine.handle_spi(Instant::now(), id, spi);
                 }
                 Output::Kernel(KernelRequest::Install { outbound, .. }) => {
-                    if let Some(t0) = started.remove(&outbound.src) {
+                    if let Some(t0) = outbound.and_then(|sa| started.remove(&sa.src)) {
                         latencies.push(t0.elapsed());
                     }
                 }

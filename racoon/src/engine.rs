@@ -498,6 +498,7 @@ impl Engine {
             retx: None,
             expire_at: deadline,
             installed: None,
+            keyed: None,
         });
         let i = self.ph2s.len() - 1;
         if let Some(p1) = self.established_ph1(local, remote) {

@@ -164,3 +164,55 @@ fn second_acquire_reuses_the_isakmp_sa() {
     );
     let _ = p_out;
 }
+
+/// The responder installs its inbound SA as it sends quick mode's message 2, before
+/// message 3 arrives: the initiator starts sending on the new SA as soon as it has sent
+/// message 3, and on a rekey under traffic that first packet must find the SA. The
+/// outbound SA waits for message 3 (proof that the initiator has the keys).
+#[test]
+fn responder_installs_inbound_with_message_2_and_outbound_after_message_3() {
+    use std::cell::Cell;
+    use std::rc::Rc;
+    let mut sim = tunnel_pair(
+        SAINFO,
+        SAINFO,
+        "simple psk",
+        "simple psk",
+        Link::default(),
+        61,
+    );
+    // Lose every quick-mode packet to the responder but the first (message 1) while
+    // `blocking` holds; the ISAKMP header's exchange type is byte 18 (32 = Quick).
+    let blocking = Rc::new(Cell::new(true));
+    let seen = Rc::new(Cell::new(0));
+    let (b2, s2) = (blocking.clone(), seen.clone());
+    sim.drop_if = Some(Box::new(move |to, bytes| {
+        if to != 1 || bytes.get(18) != Some(&32) {
+            return false;
+        }
+        s2.set(s2.get() + 1);
+        b2.get() && s2.get() > 1
+    }));
+    sim.run_for(Duration::from_secs(3));
+    let (a, b) = (&sim.nodes[0], &sim.nodes[1]);
+    assert_eq!(a.installs.len(), 1, "the initiator installed its pair");
+    assert!(b.installs.is_empty(), "no outbound SA before message 3");
+    let inbound = b
+        .pending_inbound
+        .as_ref()
+        .expect("the responder's inbound SA went in with message 2");
+    assert_eq!(inbound.spi, a.installs[0].1.spi, "it is what A sends on");
+    assert_eq!(
+        b.logs
+            .iter()
+            .filter(|l| l.starts_with("IPsec-SA established"))
+            .count(),
+        1,
+        "{:#?}",
+        b.logs
+    );
+    // Message 3 gets through (B resends message 2, A answers with message 3 again).
+    blocking.set(false);
+    sim.run_for(Duration::from_secs(30));
+    assert_pairs_match(&sim);
+}

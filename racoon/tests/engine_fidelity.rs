@@ -135,6 +135,7 @@ fn a_keyid_file_is_the_key_id_sent() {
         addr: ip(A),
         logs: Vec::new(),
         installs: Vec::new(),
+        pending_inbound: None,
         deletes: Vec::new(),
         next_spi: 0x5100,
         timer: None,

@@ -149,7 +149,7 @@ impl KernelIo {
                 }
             },
             KernelRequest::Install { inbound, outbound } => {
-                self.install(*inbound, *outbound, logger);
+                self.install(inbound.map(|b| *b), outbound.map(|b| *b), logger);
             }
             KernelRequest::Delete { sa } => {
                 self.ours.retain(|o| *o != sa);
@@ -164,34 +164,54 @@ impl KernelIo {
 
     /// The inbound SA by UPDATE, the outbound by ADD, each "IPsec-SA established" only
     /// once the kernel has taken it, in that order (pk_recvupdate, then pk_recvadd).
-    fn install(&mut self, inbound: Sa, outbound: Sa, logger: &mut Logger) {
-        let (in_id, out_id) = (inbound.id(), outbound.id());
-        let (in_line, out_line) = (established_line(&inbound), established_line(&outbound));
-        let results = self
+    fn install(&mut self, inbound: Option<Sa>, outbound: Option<Sa>, logger: &mut Logger) {
+        if let Some(sa) = inbound {
+            self.install_inbound(sa, logger);
+        }
+        if let Some(sa) = outbound {
+            self.install_outbound(sa, logger);
+        }
+    }
+
+    /// UPDATE of the larval SA GETSPI made; "IPsec-SA established" once the kernel took it.
+    fn install_inbound(&mut self, sa: Sa, logger: &mut Logger) {
+        let (id, line) = (sa.id(), established_line(&sa));
+        let mut update = self
             .kernel
-            .apply(&[Op::UpdateSa(inbound.clone()), Op::AddSa(outbound)]);
-        let mut update = results.first().copied().unwrap_or(Err(KernelError::new(5)));
+            .apply(&[Op::UpdateSa(sa.clone())])
+            .pop()
+            .unwrap_or(Err(KernelError::new(5)));
         if let Err(e) = update {
             if matches!(e.errno, ENOENT | ESRCH) {
                 // The larval SA expired before the negotiation ended: add it afresh.
                 update = self
                     .kernel
-                    .apply(&[Op::AddSa(inbound)])
+                    .apply(&[Op::AddSa(sa)])
                     .pop()
                     .unwrap_or(Err(KernelError::new(5)));
             }
         }
         match update {
             Ok(()) => {
-                self.ours.push(in_id);
-                logger.log(LogLevel::Info, &in_line);
+                self.ours.push(id);
+                logger.log(LogLevel::Info, &line);
             }
             Err(e) => logger.log(LogLevel::Error, &format!("pfkey UPDATE failed: {e}")),
         }
-        match results.get(1).copied().unwrap_or(Err(KernelError::new(5))) {
+    }
+
+    /// ADD of the outbound SA; "IPsec-SA established" once the kernel took it.
+    fn install_outbound(&mut self, sa: Sa, logger: &mut Logger) {
+        let (id, line) = (sa.id(), established_line(&sa));
+        match self
+            .kernel
+            .apply(&[Op::AddSa(sa)])
+            .pop()
+            .unwrap_or(Err(KernelError::new(5)))
+        {
             Ok(()) => {
-                self.ours.push(out_id);
-                logger.log(LogLevel::Info, &out_line);
+                self.ours.push(id);
+                logger.log(LogLevel::Info, &line);
             }
             Err(e) => logger.log(LogLevel::Error, &format!("pfkey ADD failed: {e}")),
         }
@@ -295,7 +315,7 @@ mod tests {
         let mut outbound = Sa::new(a, b, SaType::Esp, 0x2002);
         inbound.mode = Mode::Tunnel;
         outbound.mode = Mode::Tunnel;
-        kio.install(inbound, outbound, &mut logger);
+        kio.install(Some(inbound), Some(outbound), &mut logger);
         let text = std::fs::read_to_string(&path).unwrap();
         let _ = std::fs::remove_file(&path);
         text.lines().map(|l| l[21..].to_owned()).collect()

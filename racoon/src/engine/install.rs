@@ -58,8 +58,46 @@ pub fn established_line(sa: &Sa) -> String {
 }
 
 impl Engine {
-    /// Derives the keys of `ph2s[j]` and asks the kernel to install the pair.
+    /// Initiator: derives the keys of `ph2s[j]` and asks the kernel to install the pair.
     pub(super) fn install(&mut self, _now: Instant, j: usize) -> Result<(), String> {
+        let (inbound, outbound) = self.keyed_pair(j)?;
+        self.kernel(KernelRequest::Install {
+            inbound: Some(Box::new(inbound.clone())),
+            outbound: Some(Box::new(outbound.clone())),
+        });
+        self.ph2s[j].installed = Some((inbound, outbound));
+        Ok(())
+    }
+
+    /// Responder, as message 2 goes out: derives the pair and installs its inbound half
+    /// at once, so that the initiator, which starts using the new SA as soon as it has
+    /// sent message 3, never sends on an SPI we do not have yet.
+    pub(super) fn install_inbound(&mut self, j: usize) -> Result<(), String> {
+        let (inbound, outbound) = self.keyed_pair(j)?;
+        self.kernel(KernelRequest::Install {
+            inbound: Some(Box::new(inbound.clone())),
+            outbound: None,
+        });
+        self.ph2s[j].keyed = Some((inbound, outbound));
+        Ok(())
+    }
+
+    /// Responder, message 3 received: installs the outbound half; the pair is complete.
+    pub(super) fn install_outbound(&mut self, j: usize) -> Result<(), String> {
+        let (inbound, outbound) = match self.ph2s[j].keyed.take() {
+            Some(pair) => pair,
+            None => self.keyed_pair(j)?,
+        };
+        self.kernel(KernelRequest::Install {
+            inbound: None,
+            outbound: Some(Box::new(outbound.clone())),
+        });
+        self.ph2s[j].installed = Some((inbound, outbound));
+        Ok(())
+    }
+
+    /// The SA pair of `ph2s[j]`, keyed from its KEYMAT.
+    fn keyed_pair(&self, j: usize) -> Result<(Sa, Sa), String> {
         let p2 = &self.ph2s[j];
         let p1 = self
             .ph1_index(p2.ph1)
@@ -130,11 +168,6 @@ impl Engine {
         };
         let inbound = build(p2.remote, p2.local, our_spi, pair.inbound.as_bytes());
         let outbound = build(p2.local, p2.remote, peer_spi, pair.outbound.as_bytes());
-        self.kernel(KernelRequest::Install {
-            inbound: Box::new(inbound.clone()),
-            outbound: Box::new(outbound.clone()),
-        });
-        self.ph2s[j].installed = Some((inbound, outbound));
-        Ok(())
+        Ok((inbound, outbound))
     }
 }

@@ -21,9 +21,14 @@ pub enum KernelRequest {
         satype: SaType,
         reqid: u32,
     },
-    /// Install a negotiated pair: `inbound` updates the larval SA GETSPI made,
-    /// `outbound` is added.
-    Install { inbound: Box<Sa>, outbound: Box<Sa> },
+    /// Install a negotiated pair, or one half of it: `inbound` updates the larval SA
+    /// GETSPI made, `outbound` is added. The initiator installs both at once; the
+    /// responder installs `inbound` as it sends quick mode's message 2 (so that the
+    /// initiator's first packet on the new SA finds it) and `outbound` on message 3.
+    Install {
+        inbound: Option<Box<Sa>>,
+        outbound: Option<Box<Sa>>,
+    },
     /// Delete one SA.
     Delete { sa: SaId },
 }

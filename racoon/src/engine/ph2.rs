@@ -67,4 +67,7 @@ pub(crate) struct Ph2 {
     pub retx: Option<Retransmit>,
     pub expire_at: Instant,
     pub installed: Option<(Sa, Sa)>,
+    /// Responder: the pair keyed when message 2 went out, whose inbound half is in the
+    /// kernel already; the outbound half follows message 3.
+    pub keyed: Option<(Sa, Sa)>,
 }

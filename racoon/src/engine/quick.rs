@@ -389,6 +389,7 @@ impl Engine {
             retx: None,
             expire_at: now + Duration::from_secs(timer.phase2.max(1)),
             installed: None,
+            keyed: None,
         });
         self.kernel(KernelRequest::GetSpi {
             id: request,
@@ -400,7 +401,7 @@ impl Engine {
         Ok(())
     }
 
-    /// Responder, message 2, once the SPI is known.
+    /// Responder, message 2, once the SPI is known; the inbound SA goes in with it.
     fn quick_r2(&mut self, now: Instant, j: usize) -> Result<(), Ignore> {
         let p1 = self
             .ph1_index(self.ph2s[j].ph1)
@@ -461,7 +462,7 @@ impl Engine {
         let (l, r) = (self.ph1s[p1].local, self.ph1s[p1].remote);
         self.remember(now, &qm1, Some((l, r, bytes.clone())));
         self.send_ph2(now, j, p1, bytes, true);
-        Ok(())
+        self.install_inbound(j).map_err(Ignore::Fatal)
     }
 
     /// Initiator, message 2: check, answer HASH(3), install.
@@ -517,7 +518,7 @@ impl Engine {
         Ok(())
     }
 
-    /// Responder, message 3: HASH(3), then install.
+    /// Responder, message 3: HASH(3), then the outbound SA.
     fn quick_r3(&mut self, now: Instant, j: usize, p1: usize, bytes: &[u8]) -> Result<(), Ignore> {
         let c = self.ph1s[p1]
             .crypto
@@ -533,7 +534,7 @@ impl Engine {
         }
         self.ph2s[j].retx = None;
         self.remember(now, bytes, None);
-        self.install(now, j).map_err(Ignore::Fatal)?;
+        self.install_outbound(j).map_err(Ignore::Fatal)?;
         self.ph2s[j].state = Ph2State::Established;
         Ok(())
     }

@@ -40,6 +40,8 @@ pub struct Node {
     pub addr: IpAddr,
     pub logs: Vec<String>,
     pub installs: Vec<(Sa, Sa)>,
+    /// A responder's inbound SA, installed with quick mode's message 2.
+    pub pending_inbound: Option<Sa>,
     pub deletes: Vec<common::sa::SaId>,
     pub next_spi: u32,
     pub timer: Option<Instant>,
@@ -59,6 +61,7 @@ impl Node {
             addr: ip(addr),
             logs: Vec::new(),
             installs: Vec::new(),
+            pending_inbound: None,
             deletes: Vec::new(),
             next_spi: 0x1000 + (seed as u32 & 0xff) * 0x100,
             timer: None,
@@ -83,6 +86,9 @@ pub struct Link {
     pub jitter_ms: u64,
 }
 
+/// A test's packet filter: true drops the packet (destination node, bytes).
+pub type DropIf = Box<dyn FnMut(usize, &[u8]) -> bool>;
+
 /// A datagram on the link: destination node, from, to, bytes.
 type Packet = (usize, SocketAddr, SocketAddr, Vec<u8>);
 
@@ -96,6 +102,9 @@ pub struct Sim {
     in_flight: BTreeMap<(Instant, u64), Packet>,
     seq: u64,
     pub sent: usize,
+    /// Drops the packets for which it answers true (destination node, bytes), before
+    /// the link's own losses: a test's way to lose one particular message.
+    pub drop_if: Option<DropIf>,
 }
 
 impl Sim {
@@ -110,6 +119,7 @@ impl Sim {
             in_flight: BTreeMap::new(),
             seq: 0,
             sent: 0,
+            drop_if: None,
         }
     }
 
@@ -119,6 +129,11 @@ impl Sim {
 
     fn transmit(&mut self, to_node: usize, from: SocketAddr, to: SocketAddr, bytes: Vec<u8>) {
         self.sent += 1;
+        if let Some(drop_if) = self.drop_if.as_mut() {
+            if drop_if(to_node, &bytes) {
+                return;
+            }
+        }
         if self.chance(self.link.drop) {
             return;
         }
@@ -162,11 +177,21 @@ impl Sim {
                             node.engine.handle_spi(now, id, spi);
                         }
                         Output::Kernel(KernelRequest::Install { inbound, outbound }) => {
-                            // The emulated kernel accepts both, as the daemon logs then.
+                            // The emulated kernel accepts each SA, as the daemon logs
+                            // then; a responder's inbound half waits for its outbound.
                             let node = &mut self.nodes[n];
-                            node.logs.push(established_line(&inbound));
-                            node.logs.push(established_line(&outbound));
-                            node.installs.push((*inbound, *outbound))
+                            if let Some(sa) = inbound {
+                                node.logs.push(established_line(&sa));
+                                node.pending_inbound = Some(*sa);
+                            }
+                            if let Some(sa) = outbound {
+                                node.logs.push(established_line(&sa));
+                                let inbound = node
+                                    .pending_inbound
+                                    .take()
+                                    .expect("an outbound SA without its inbound half");
+                                node.installs.push((inbound, *sa))
+                            }
                         }
                         Output::Kernel(KernelRequest::Delete { sa }) => {
                             self.nodes[n].deletes.push(sa)
