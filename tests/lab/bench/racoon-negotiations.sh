@@ -6,16 +6,16 @@
 # 1. Responder throughput: racoon/examples/ike_load on "left" runs BENCH_NEG complete
 #    main+quick mode negotiations from as many source addresses against "right", at
 #    most BENCH_PAR at a time; right runs our racoon, then charon, alternately for
-#    BENCH_N rounds. Printed: negotiations per second, medians, and the ratio.
+#    BENCH_RUNS rounds. Printed: negotiations per second, medians, and the ratio.
 # 2. ACQUIRE to SA installed: left runs the initiator (our racoon with setkey's
 #    policies, or charon with a trap policy), right runs charon as the responder; a
 #    ping from left raises the ACQUIRE, and `ip -t xfrm monitor` on left times it and
-#    the outbound SA's arrival. BENCH_N fresh starts each, medians and the ratio.
+#    the outbound SA's arrival. BENCH_RUNS fresh starts each, medians and the ratio.
 #
 # Both daemons log at their usual level (racoon: info; charon: level 0, its default
 # for daemons). racoon uses the XFRM backend.
 
-BENCH_N=${BENCH_N:-3}
+BENCH_RUNS=${BENCH_RUNS:-3}
 BENCH_NEG=${BENCH_NEG:-100}
 BENCH_PAR=${BENCH_PAR:-8}
 PSK=bench-secret
@@ -146,7 +146,7 @@ load_once() { # LABEL: ike_load against whatever responds on right; sets RATE
 }
 
 racoon_rates=() charon_rates=()
-for ((round = 1; round <= BENCH_N; round++)); do
+for ((round = 1; round <= BENCH_RUNS; round++)); do
 	spawn right "racoon-bench-$round" "$LAB_BIN/racoon" --backend xfrm -F \
 		-f "$R/etc/racoon.conf" -l "$R/log/racoon-bench-$round.log"
 	pid=${LAB_PIDS[-1]}
@@ -199,7 +199,7 @@ acquire_once() {
 }
 
 racoon_ms=() charon_ms=()
-for ((round = 1; round <= BENCH_N; round++)); do
+for ((round = 1; round <= BENCH_RUNS; round++)); do
 	charon_bench right
 	responder=$CHARON_PID
 
@@ -230,7 +230,7 @@ done
 racoon_lat=$(printf '%s\n' "${racoon_ms[@]}" | median)
 charon_lat=$(printf '%s\n' "${charon_ms[@]}" | median)
 
-log "================ IKEv1 benchmark (kernel $(uname -r), $BENCH_N rounds, medians)"
+log "================ IKEv1 benchmark (kernel $(uname -r), $BENCH_RUNS rounds, medians)"
 log "responder throughput, $BENCH_NEG main+quick negotiations, $BENCH_PAR in flight:"
 log "  racoon (ours)  $racoon_rate negotiations/s   (rounds: ${racoon_rates[*]})"
 log "  charon         $charon_rate negotiations/s   (rounds: ${charon_rates[*]})"
