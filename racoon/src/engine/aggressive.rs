@@ -29,7 +29,7 @@ use crate::isakmp::{
 };
 use common::addr::Endpoint;
 use std::net::{IpAddr, SocketAddr};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// What the first message of an aggressive exchange carries.
 struct FirstPayloads {
@@ -161,29 +161,8 @@ impl Engine {
         remote: SocketAddr,
         rmconf: usize,
     ) {
-        let (l, r) = (Endpoint::from(local), Endpoint::from(remote));
-        self.log(
-            LogLevel::Info,
-            format!("initiate new phase 1 negotiation: {l}<=>{r}"),
-        );
-        self.log(LogLevel::Info, "begin Aggressive mode.".to_owned());
-        let offers = proposal::ph1_offers(&self.config.remotes[rmconf]);
-        let sa = match proposal::ph1_sa(&offers) {
-            Ok(sa) if !offers.is_empty() => sa,
-            Ok(_) => {
-                self.log(
-                    LogLevel::Error,
-                    format!("no proposal in {}.", self.config.remotes[rmconf].describe()),
-                );
-                return;
-            }
-            Err(e) => {
-                self.log(
-                    LogLevel::Error,
-                    format!("failed to build the SA payload: {e}"),
-                );
-                return;
-            }
+        let Some((offers, sa)) = self.ph1_initiate(local, remote, rmconf, "Aggressive") else {
+            return;
         };
         // Every proposal has the same group (the parser checks it): the KE uses it.
         let group = offers[0].group;
@@ -222,29 +201,23 @@ impl Engine {
         let id = self.new_id();
         let timer = self.timer();
         self.ph1s.push(Ph1 {
-            id,
-            side: Side::Initiator,
-            local,
-            remote,
-            rmconf,
             icookie,
-            rcookie: [0; 8],
-            state: Ph1State::AggI1,
             sai_b: raw_body(&bytes, PayloadType::Sa).unwrap_or_default(),
-            choice: None,
             g_xi: dh.public_value().to_vec(),
             dh: Some(dh),
-            g_xr: Vec::new(),
             ni: nonce,
-            nr: Vec::new(),
-            crypto: None,
-            iv: Vec::new(),
             id_b,
             retx: Some(Retransmit::new(now, &timer, local, remote, bytes.clone())),
-            expire_at: now + Duration::from_secs(timer.phase1.max(1)),
-            established_at: None,
-            claim_lifetime: false,
-            peer_id: None,
+            ..Ph1::start(
+                id,
+                Side::Initiator,
+                Ph1State::AggI1,
+                local,
+                remote,
+                rmconf,
+                now,
+                &timer,
+            )
         });
         for _ in 0..timer.persend.max(1) {
             self.send(local, remote, bytes.clone());
@@ -381,32 +354,27 @@ impl Engine {
         let id = self.new_id();
         let timer = self.timer();
         self.ph1s.push(Ph1 {
-            id,
-            side: Side::Responder,
-            local,
-            remote,
-            rmconf,
             icookie: msg.header.initiator_cookie,
             rcookie,
-            state: Ph1State::AggR2,
             sai_b: raw_body(bytes, PayloadType::Sa).unwrap_or_default(),
             choice: Some(choice),
-            dh: None,
             g_xi: ke,
-            g_xr: Vec::new(),
             ni,
-            nr: Vec::new(),
-            crypto: None,
-            iv: Vec::new(),
-            id_b: Vec::new(),
-            retx: None,
-            expire_at: now + Duration::from_secs(timer.phase1.max(1)),
-            established_at: None,
             claim_lifetime: claim,
             peer_id: Some(PeerId {
                 id: peer_id,
                 body: raw_body(bytes, PayloadType::Identification).unwrap_or_default(),
             }),
+            ..Ph1::start(
+                id,
+                Side::Responder,
+                Ph1State::AggR2,
+                local,
+                remote,
+                rmconf,
+                now,
+                &timer,
+            )
         });
         let i = self.ph1s.len() - 1;
         match self.aggressive_r2(i, &sa, transform, choice) {

@@ -43,32 +43,8 @@ impl Engine {
         remote: SocketAddr,
         rmconf: usize,
     ) {
-        let (l, r) = (
-            common::addr::Endpoint::from(local),
-            common::addr::Endpoint::from(remote),
-        );
-        self.log(
-            LogLevel::Info,
-            format!("initiate new phase 1 negotiation: {l}<=>{r}"),
-        );
-        self.log(LogLevel::Info, "begin Identity Protection mode.".to_owned());
-        let offers = proposal::ph1_offers(&self.config.remotes[rmconf]);
-        let sa = match proposal::ph1_sa(&offers) {
-            Ok(sa) if !offers.is_empty() => sa,
-            Ok(_) => {
-                self.log(
-                    LogLevel::Error,
-                    format!("no proposal in {}.", self.config.remotes[rmconf].describe()),
-                );
-                return;
-            }
-            Err(e) => {
-                self.log(
-                    LogLevel::Error,
-                    format!("failed to build the SA payload: {e}"),
-                );
-                return;
-            }
+        let Some((_, sa)) = self.ph1_initiate(local, remote, rmconf, "Identity Protection") else {
+            return;
         };
         let icookie: [u8; 8] = self.random(8).try_into().unwrap_or([1; 8]);
         let mut payloads = vec![Payload::Sa(sa)];
@@ -93,29 +69,19 @@ impl Engine {
         let id = self.new_id();
         let timer = self.timer();
         self.ph1s.push(Ph1 {
-            id,
-            side: Side::Initiator,
-            local,
-            remote,
-            rmconf,
             icookie,
-            rcookie: [0; 8],
-            state: Ph1State::MainI1,
             sai_b,
-            choice: None,
-            dh: None,
-            g_xi: Vec::new(),
-            g_xr: Vec::new(),
-            ni: Vec::new(),
-            nr: Vec::new(),
-            crypto: None,
-            iv: Vec::new(),
-            id_b: Vec::new(),
             retx: Some(Retransmit::new(now, &timer, local, remote, bytes.clone())),
-            expire_at: now + Duration::from_secs(timer.phase1.max(1)),
-            established_at: None,
-            claim_lifetime: false,
-            peer_id: None,
+            ..Ph1::start(
+                id,
+                Side::Initiator,
+                Ph1State::MainI1,
+                local,
+                remote,
+                rmconf,
+                now,
+                &timer,
+            )
         });
         for _ in 0..timer.persend.max(1) {
             self.send(local, remote, bytes.clone());
@@ -252,29 +218,22 @@ impl Engine {
         let id = self.new_id();
         let timer = self.timer();
         self.ph1s.push(Ph1 {
-            id,
-            side: Side::Responder,
-            local,
-            remote,
-            rmconf,
             icookie: msg.header.initiator_cookie,
             rcookie,
-            state: Ph1State::MainR2,
             sai_b: raw_body(bytes, PayloadType::Sa).unwrap_or_default(),
             choice: Some(choice),
-            dh: None,
-            g_xi: Vec::new(),
-            g_xr: Vec::new(),
-            ni: Vec::new(),
-            nr: Vec::new(),
-            crypto: None,
-            iv: Vec::new(),
-            id_b: Vec::new(),
             retx: Some(Retransmit::new(now, &timer, local, remote, out.clone())),
-            expire_at: now + Duration::from_secs(timer.phase1.max(1)),
-            established_at: None,
             claim_lifetime: claim,
-            peer_id: None,
+            ..Ph1::start(
+                id,
+                Side::Responder,
+                Ph1State::MainR2,
+                local,
+                remote,
+                rmconf,
+                now,
+                &timer,
+            )
         });
         self.remember(now, bytes, Some((local, remote, out.clone())));
         self.send(local, remote, out);

@@ -2,11 +2,12 @@
 
 use super::proposal::Ph1Choice;
 use super::retransmit::Retransmit;
+use crate::conf::Timer;
 use crate::crypto::{Cipher, DhKeyPair, Hash, Phase1Keys, Prf};
 use crate::isakmp::{Cookie, Identification};
 use common::addr::Endpoint;
 use std::net::SocketAddr;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Side {
@@ -83,6 +84,47 @@ pub(crate) struct PeerId {
 }
 
 impl Ph1 {
+    /// A new handle: no keys, nonces or peer ID yet, cookies zero, the negotiation's
+    /// deadline `timer phase1` from `now`. Callers fill in what their first message set
+    /// (struct update syntax), so each exchange states only what differs.
+    #[allow(clippy::too_many_arguments)]
+    pub fn start(
+        id: u64,
+        side: Side,
+        state: Ph1State,
+        local: SocketAddr,
+        remote: SocketAddr,
+        rmconf: usize,
+        now: Instant,
+        timer: &Timer,
+    ) -> Ph1 {
+        Ph1 {
+            id,
+            side,
+            local,
+            remote,
+            rmconf,
+            icookie: [0; 8],
+            rcookie: [0; 8],
+            state,
+            sai_b: Vec::new(),
+            choice: None,
+            dh: None,
+            g_xi: Vec::new(),
+            g_xr: Vec::new(),
+            ni: Vec::new(),
+            nr: Vec::new(),
+            crypto: None,
+            iv: Vec::new(),
+            id_b: Vec::new(),
+            retx: None,
+            expire_at: now + Duration::from_secs(timer.phase1.max(1)),
+            established_at: None,
+            claim_lifetime: false,
+            peer_id: None,
+        }
+    }
+
     pub fn local_ep(&self) -> Endpoint {
         Endpoint::from(self.local)
     }

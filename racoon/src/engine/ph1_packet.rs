@@ -1,11 +1,13 @@
-//! What main mode and aggressive mode share around their messages: finding the phase-1
-//! handle a datagram belongs to, and acting on a message handler's outcome.
+//! What main mode and aggressive mode share around their messages: starting a phase 1,
+//! finding the handle a datagram belongs to, and acting on a message handler's outcome.
 
 use super::main_mode::Ignore;
 use super::ph1::Ph1State;
+use super::proposal::{self, Ph1Choice};
 use super::Engine;
 use crate::conf::LogLevel;
-use crate::isakmp::{Flags, Header};
+use crate::isakmp::{Flags, Header, SecurityAssociation};
+use common::addr::Endpoint;
 use std::net::SocketAddr;
 
 /// Where a phase-1 datagram goes.
@@ -19,6 +21,42 @@ pub(super) enum Ph1Target {
 }
 
 impl Engine {
+    /// The start of a phase 1 we initiate, in either mode: the original's two log lines
+    /// and the SA payload of the remote's proposals (with the offers it was built from).
+    /// None, logged, when the remote has no usable proposal.
+    pub(super) fn ph1_initiate(
+        &mut self,
+        local: SocketAddr,
+        remote: SocketAddr,
+        rmconf: usize,
+        mode: &str,
+    ) -> Option<(Vec<Ph1Choice>, SecurityAssociation)> {
+        let (l, r) = (Endpoint::from(local), Endpoint::from(remote));
+        self.log(
+            LogLevel::Info,
+            format!("initiate new phase 1 negotiation: {l}<=>{r}"),
+        );
+        self.log(LogLevel::Info, format!("begin {mode} mode."));
+        let offers = proposal::ph1_offers(&self.config.remotes[rmconf]);
+        match proposal::ph1_sa(&offers) {
+            Ok(sa) if !offers.is_empty() => Some((offers, sa)),
+            Ok(_) => {
+                self.log(
+                    LogLevel::Error,
+                    format!("no proposal in {}.", self.config.remotes[rmconf].describe()),
+                );
+                None
+            }
+            Err(e) => {
+                self.log(
+                    LogLevel::Error,
+                    format!("failed to build the SA payload: {e}"),
+                );
+                None
+            }
+        }
+    }
+
     /// The handle for `header`'s cookies. The responder's first answer carries a
     /// cookie the initiator does not know yet, so a handle still in `first_sent` with
     /// no responder cookie matches on the initiator cookie alone.
