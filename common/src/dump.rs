@@ -13,6 +13,7 @@
 //! | one policy of `setkey -DP`             | [`policy`]       | `pfkey_spdump1`            |
 //! | the policy text (`in prio def ipsec…`) | [`policy_text`]  | `ipsec_dump_policy1`       |
 //! | a whole `setkey -D` / `-DP`            | [`sa_table`], [`policy_table`] | `postproc` |
+//! | one entry of it, as it arrives         | [`sa_entry`], [`policy_entry`] | `postproc` |
 //! | `No SAD entries.` / `No SPD entries.`  | [`no_entries`]   | `postproc`                 |
 //! | one line of `setkey -D -l`             | [`short_sa`], [`short_header`] | `shortdump` |
 //!
@@ -36,7 +37,7 @@ pub use policy::{is_per_socket, policy};
 pub use policy_text::{policy_text, PolicyTextError};
 pub use sa::sa;
 pub use short::{short_header, short_sa};
-pub use table::{no_entries, policy_table, sa_table, Table};
+pub use table::{no_entries, policy_entry, policy_table, sa_entry, sa_table, Table};
 
 /// How to print: setkey's flags that change the text, and where times come from.
 #[derive(Clone, Copy)]

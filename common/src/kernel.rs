@@ -153,6 +153,10 @@ pub enum Event {
     },
 }
 
+/// Where a streamed dump ([`Kernel::each_sa`], [`Kernel::each_policy`]) delivers its
+/// entries.
+pub type EachEntry<'a, T> = &'a mut dyn FnMut(Dumped<T>) -> Result<(), KernelError>;
+
 /// A kernel's SA and policy tables, reached through PF_KEY or XFRM.
 pub trait Kernel {
     /// Which backend this is, for messages.
@@ -189,6 +193,26 @@ pub trait Kernel {
     /// Every policy, in the kernel's order. `per_socket` policies (set with
     /// setsockopt) are included only if asked for.
     fn dump_policy(&mut self, per_socket: bool) -> Result<Vec<Dumped<Policy>>, KernelError>;
+
+    /// [`Kernel::dump_sa`] handed over one SA at a time, as it is read, so a dump of
+    /// any size is printed without being held whole; stops at the first error `each`
+    /// returns. The entries and their `seq` are those `dump_sa` would give (the last 0).
+    fn each_sa(
+        &mut self,
+        satype: Option<SaType>,
+        each: EachEntry<'_, Sa>,
+    ) -> Result<(), KernelError> {
+        self.dump_sa(satype)?.into_iter().try_for_each(each)
+    }
+
+    /// [`Kernel::dump_policy`] handed over one policy at a time, as [`Kernel::each_sa`].
+    fn each_policy(
+        &mut self,
+        per_socket: bool,
+        each: EachEntry<'_, Policy>,
+    ) -> Result<(), KernelError> {
+        self.dump_policy(per_socket)?.into_iter().try_for_each(each)
+    }
 
     /// Starts listening for [`Event`]s (ACQUIRE, EXPIRE and, for monitoring, every
     /// change). After this, [`Kernel::next_event`] returns them.

@@ -4,7 +4,7 @@
 use crate::apply::{DumpPrinter, Executor, Source};
 use crate::parse;
 use crate::resolve::{resolve_all, Resolver, Semantics};
-use common::dump::{self, DumpOptions};
+use common::dump::{self, DumpOptions, Table};
 use common::kernel::{Kernel, KernelError, Op};
 use std::fmt::Write as _;
 use std::io::{self, BufRead, Write};
@@ -108,55 +108,82 @@ pub fn stdin(
 }
 
 /// `-D` / `-DP`: the whole SAD or SPD as the original prints it (dead SAs only with
-/// `-a`, per-socket policies hidden with `-N`: both decided by `opts`).
+/// `-a`, per-socket policies hidden with `-N`: both decided by `opts`). Like the
+/// original, each entry is printed as the kernel hands it over, so a dump of any size
+/// runs in little memory; a kernel error ends it with the error's line.
 pub fn dump(
     cx: &mut Ctx<'_>,
     kernel: &mut (dyn Kernel + 'static),
     policy: bool,
     opts: &DumpOptions<'_>,
 ) -> io::Result<u8> {
-    let mut text = String::new();
+    let mut sink = Sink::new(&mut *cx.out);
     // Writing to a String cannot fail.
-    if policy {
-        match kernel.dump_policy(!opts.hide_per_socket) {
-            Ok(v) => {
-                for part in v.chunks(CHUNK) {
-                    let _ = dump::policy_table(&mut text, part, opts);
-                    cx.out.write_all(text.as_bytes())?;
-                    text.clear();
-                }
-                if v.is_empty() {
-                    let _ = dump::policy_table(&mut text, &v, opts);
-                }
-            }
-            Err(e) => {
-                let _ = writeln!(text, "{e}.");
-            }
-        }
+    let read = if policy {
+        kernel.each_policy(!opts.hide_per_socket, &mut |e| {
+            let _ = dump::policy_entry(&mut sink.text, &e, opts);
+            sink.entry()
+        })
     } else {
-        match kernel.dump_sa(None) {
-            Ok(v) => {
-                for part in v.chunks(CHUNK) {
-                    let _ = dump::sa_table(&mut text, part, opts);
-                    cx.out.write_all(text.as_bytes())?;
-                    text.clear();
-                }
-                if v.is_empty() {
-                    let _ = dump::sa_table(&mut text, &v, opts);
-                }
-            }
-            Err(e) => {
-                let _ = writeln!(text, "{e}.");
-            }
-        }
+        kernel.each_sa(None, &mut |e| {
+            let _ = dump::sa_entry(&mut sink.text, &e, opts);
+            sink.entry()
+        })
+    };
+    if let Some(e) = sink.failed.take() {
+        return Err(e);
     }
-    cx.out.write_all(text.as_bytes())?;
+    match read {
+        Err(e) => {
+            let _ = writeln!(sink.text, "{e}.");
+        }
+        Ok(()) if sink.entries == 0 => {
+            let table = if policy { Table::Spd } else { Table::Sad };
+            let _ = dump::no_entries(&mut sink.text, table, opts.script_line);
+        }
+        Ok(()) => {}
+    }
+    sink.out.write_all(sink.text.as_bytes())?;
     Ok(0)
 }
 
-/// Entries formatted per write: the text of a 10,000-entry dump is written in pieces
-/// of a few dozen kilobytes rather than built whole first.
-const CHUNK: usize = 128;
+/// Bytes of dump text gathered per write.
+const CHUNK: usize = 32 * 1024;
+
+/// Where a streamed dump's text goes: gathered in [`CHUNK`]s, then written.
+struct Sink<'o> {
+    out: &'o mut dyn Write,
+    text: String,
+    entries: usize,
+    /// The write that failed; the dump is stopped with a stand-in kernel error.
+    failed: Option<io::Error>,
+}
+
+impl<'o> Sink<'o> {
+    fn new(out: &'o mut dyn Write) -> Sink<'o> {
+        Sink {
+            out,
+            text: String::with_capacity(CHUNK + 4096),
+            entries: 0,
+            failed: None,
+        }
+    }
+
+    /// Counts an entry whose text is in `text`, writing the chunk once it is full.
+    fn entry(&mut self) -> Result<(), KernelError> {
+        self.entries += 1;
+        if self.text.len() < CHUNK {
+            return Ok(());
+        }
+        let written = self.out.write_all(self.text.as_bytes());
+        self.text.clear();
+        written.map_err(|e| {
+            let stop = KernelError::from(io::Error::from(e.kind()));
+            self.failed = Some(e);
+            stop
+        })
+    }
+}
 
 /// `-D -l`: the original's loop: the short header once, then every `pause` the table
 /// again, SAs one line each (`-DP -l` prints policies in full), forever, or `rounds`

@@ -84,7 +84,7 @@ impl Address {
     }
 
     /// Writes the address as `getnameinfo(NI_NUMERICHOST)` does, scope included.
-    pub(super) fn write(&self, out: &mut dyn fmt::Write) -> fmt::Result {
+    pub(crate) fn write(&self, out: &mut dyn fmt::Write) -> fmt::Result {
         match &self.ip {
             IpAddr::V4(ip) => ntop::write_ipv4(ip, out)?,
             IpAddr::V6(ip) => ntop::write_ipv6(ip, out)?,

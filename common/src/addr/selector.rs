@@ -5,6 +5,7 @@ use std::net::IpAddr;
 use std::str::FromStr;
 
 use super::{pad_with, AddrError, Address, Family, Port, SelectorParts};
+use crate::decimal::write_u32;
 
 /// Upper-layer protocols whose selector "ports" are something else (ICMP type and code,
 /// the mobility header type, a GRE key), so `setkey -DP` prints no port for them.
@@ -130,14 +131,30 @@ impl Selector {
         }
     }
 
+    /// [`Selector::spd_display`]'s text, written straight to `out`.
+    pub fn write_spd(&self, out: &mut dyn fmt::Write, ul_proto: u8) -> fmt::Result {
+        let port = if PORTLESS_PROTOCOLS.contains(&ul_proto) {
+            None
+        } else {
+            Some(self.port_or_any())
+        };
+        self.write(out, port)
+    }
+
     fn write(&self, out: &mut dyn fmt::Write, port: Option<Port>) -> fmt::Result {
         self.address.write(out)?;
         if !self.is_host() {
-            write!(out, "/{}", self.prefix_len)?;
+            out.write_char('/')?;
+            write_u32(out, self.prefix_len.into())?;
         }
-        match port {
-            Some(port) => write!(out, "[{port}]"),
+        match port.map(Port::number) {
             None => Ok(()),
+            Some(None) => out.write_str("[any]"),
+            Some(Some(number)) => {
+                out.write_char('[')?;
+                write_u32(out, number.into())?;
+                out.write_char(']')
+            }
         }
     }
 }
@@ -183,12 +200,7 @@ pub struct SpdDisplay<'a> {
 
 impl fmt::Display for SpdDisplay<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let port = if PORTLESS_PROTOCOLS.contains(&self.ul_proto) {
-            None
-        } else {
-            Some(self.selector.port_or_any())
-        };
-        pad_with(f, |out| self.selector.write(out, port))
+        pad_with(f, |out| self.selector.write_spd(out, self.ul_proto))
     }
 }
 

@@ -29,8 +29,44 @@ pub(super) fn write(out: &mut dyn fmt::Write, t: u64, clock: &dyn Clock) -> fmt:
     let Some(local) = clock.local(t) else {
         return out.write_str(&"?".repeat(WIDTH));
     };
+    match usual(&local) {
+        // Only ASCII was written.
+        Some(text) => out.write_str(std::str::from_utf8(&text).map_err(|_| fmt::Error)?),
+        None => write_cut(out, &local),
+    }
+}
+
+/// The 20 characters for the usual case (a month in range, a four-digit year, two-digit
+/// day and clock fields), written straight into place: `Oct  2 09:22:44 2018`.
+fn usual(t: &LocalTime) -> Option<[u8; WIDTH]> {
+    let month = MONTHS.get(usize::from(t.month))?;
+    let year = u16::try_from(t.year)
+        .ok()
+        .filter(|y| (1000..=9999).contains(y))?;
+    if [t.mday, t.hour, t.minute, t.second].iter().any(|&v| v > 99) {
+        return None;
+    }
+    let digit = |v: u16, place: u16| b'0' + u8::try_from(v / place % 10).unwrap_or(0);
+    let two = |v: u8| [digit(v.into(), 10), digit(v.into(), 1)];
+    let mut text = [b' '; WIDTH];
+    text[..3].copy_from_slice(month.as_bytes());
+    if t.mday >= 10 {
+        text[4] = digit(t.mday.into(), 10);
+    }
+    text[5] = digit(t.mday.into(), 1);
+    text[7..9].copy_from_slice(&two(t.hour));
+    text[9] = b':';
+    text[10..12].copy_from_slice(&two(t.minute));
+    text[12] = b':';
+    text[13..15].copy_from_slice(&two(t.second));
+    text[16..].copy_from_slice(&[1000, 100, 10, 1].map(|place| digit(year, place)));
+    Some(text)
+}
+
+/// Any other time, through `asctime`'s format and the original's cut.
+fn write_cut(out: &mut dyn fmt::Write, local: &LocalTime) -> fmt::Result {
     let mut full = Asctime::default();
-    asctime(&mut full, &local)?;
+    asctime(&mut full, local)?;
     // `ctime` output is ASCII, so byte offsets are character offsets.
     let cut = full.text().get(4..).unwrap_or("");
     let end = cut.len().min(WIDTH);
@@ -105,6 +141,21 @@ mod tests {
             utc_offset: 7_200,
         };
         assert_eq!(show(1_538_472_164, &plus2), "Oct  2 11:22:44 2018");
+    }
+
+    #[test]
+    fn usual_times_as_asctime_cuts_them() {
+        let utc = FixedClock::utc(0);
+        for t in (0..400).map(|i| 1_000_000_007 * i + 86_399) {
+            let local = utc.local(t).unwrap();
+            let mut slow = String::new();
+            write_cut(&mut slow, &local).unwrap();
+            let fast = usual(&local).map(|b| String::from_utf8(b.to_vec()).unwrap());
+            match fast {
+                Some(fast) => assert_eq!(fast, slow, "{t}"),
+                None => assert!(!(1000..=9999).contains(&local.year), "{t}"),
+            }
+        }
     }
 
     #[test]

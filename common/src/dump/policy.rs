@@ -4,6 +4,7 @@ use std::fmt;
 
 use super::{ctime, names, policy_text, sa, DumpOptions};
 use crate::addr::Selector;
+use crate::decimal::{write_u32, write_u64};
 use crate::policy::{Policy, PolicySelector};
 use crate::sa::Dumped;
 
@@ -62,10 +63,12 @@ fn write_policy(
         }
     }
 
-    match policy_text(policy, "\n\t", opts.with_ports) {
-        Ok(text) => writeln!(out, "\n\t{text}")?,
-        Err(error) => writeln!(out, "\n\tPolicy:[{error}]")?,
+    out.write_str("\n\t")?;
+    match policy_text::printable(policy) {
+        Ok(()) => policy_text::write_policy_text(out, policy, "\n\t", opts.with_ports)?,
+        Err(error) => write!(out, "Policy:[{error}]")?,
     }
+    out.write_char('\n')?;
 
     if let Some(current) = &policy.current {
         out.write_str("\tcreated: ")?;
@@ -75,21 +78,24 @@ fn write_policy(
         out.write_char('\n')?;
     }
     if policy.current.is_some() || !policy.hard.is_unlimited() {
-        writeln!(
-            out,
-            "\tlifetime: {}(s) validtime: {}(s)",
-            policy.hard.addtime, policy.hard.usetime
-        )?;
+        out.write_str("\tlifetime: ")?;
+        write_u64(out, policy.hard.addtime)?;
+        out.write_str("(s) validtime: ")?;
+        write_u64(out, policy.hard.usetime)?;
+        out.write_str("(s)\n")?;
     }
     if let Some(ctx) = &policy.sec_ctx {
         sa::write_sec_ctx(out, ctx)?;
     }
-    writeln!(
-        out,
-        "\tspid={} seq={} pid={}",
-        policy.id, entry.seq, entry.pid
-    )?;
-    writeln!(out, "\trefcnt={}", entry.refcnt)
+    out.write_str("\tspid=")?;
+    write_u32(out, policy.id)?;
+    out.write_str(" seq=")?;
+    write_u32(out, entry.seq)?;
+    out.write_str(" pid=")?;
+    write_u32(out, entry.pid)?;
+    out.write_str("\n\trefcnt=")?;
+    write_u32(out, entry.refcnt)?;
+    out.write_char('\n')
 }
 
 /// `SRC/PLEN[PORT] DST/PLEN[PORT] UPPER` and, for ICMP-like protocols with a type or
@@ -100,15 +106,13 @@ fn write_selector(
     dst: &Selector,
     ul_proto: u8,
 ) -> fmt::Result {
-    write!(
-        out,
-        "{} {} ",
-        src.spd_display(ul_proto),
-        dst.spd_display(ul_proto)
-    )?;
+    src.write_spd(out, ul_proto)?;
+    out.write_char(' ')?;
+    dst.write_spd(out, ul_proto)?;
+    out.write_char(' ')?;
     match names::protocol(ul_proto) {
         Some(name) => out.write_str(name)?,
-        None => write!(out, "{ul_proto}")?,
+        None => write_u32(out, ul_proto.into())?,
     }
     let sport = src.port_or_any().get();
     let dport = dst.port_or_any().get();

@@ -5,6 +5,7 @@ use std::fmt;
 use std::net::IpAddr;
 
 use crate::addr::Address;
+use crate::decimal::write_u32;
 use crate::policy::{Action, Policy, Request, PRIORITY_DEFAULT, PRIORITY_HIGH, PRIORITY_LOW};
 use crate::sa::SaType;
 
@@ -44,6 +45,15 @@ pub fn policy_text(
     delimiter: &str,
     with_ports: bool,
 ) -> Result<String, PolicyTextError> {
+    printable(policy)?;
+    let mut text = String::new();
+    // Writing to a String cannot fail.
+    let _ = write_policy_text(&mut text, policy, delimiter, with_ports);
+    Ok(text)
+}
+
+/// Whether the original could print `policy`: every request's protocol can be in one.
+pub(super) fn printable(policy: &Policy) -> Result<(), PolicyTextError> {
     if policy
         .requests
         .iter()
@@ -51,13 +61,11 @@ pub fn policy_text(
     {
         return Err(PolicyTextError::InvalidProto);
     }
-    let mut text = String::new();
-    // Writing to a String cannot fail.
-    let _ = write_policy_text(&mut text, policy, delimiter, with_ports);
-    Ok(text)
+    Ok(())
 }
 
-fn write_policy_text(
+/// [`policy_text`]'s text, written to `out`; a request [`printable`] refuses fails it.
+pub(super) fn write_policy_text(
     out: &mut dyn fmt::Write,
     policy: &Policy,
     delimiter: &str,
@@ -110,23 +118,28 @@ fn priority(priority: u32) -> Option<(&'static str, char, u32)> {
 /// `esp/tunnel/SRC-DST/require`, `esp/transport//unique:5`, `ah/tunnel/A-B/unique#16385`.
 fn write_request(out: &mut dyn fmt::Write, request: &Request, with_ports: bool) -> fmt::Result {
     let proto = proto_name(request.proto).ok_or(fmt::Error)?;
-    write!(out, "{proto}/{}/", request.mode.name())?;
+    out.write_str(proto)?;
+    out.write_char('/')?;
+    out.write_str(request.mode.name())?;
+    out.write_char('/')?;
     if let Some((src, dst)) = request.tunnel {
         write_tunnel_end(out, src, with_ports)?;
         out.write_char('-')?;
         write_tunnel_end(out, dst, with_ports)?;
     }
-    write!(out, "/{}", request.level.name())?;
+    out.write_char('/')?;
+    out.write_str(request.level.name())?;
     match request.reqid {
-        0 => Ok(()),
-        id if id > MANUAL_REQID_MAX => write!(out, "#{id}"),
-        id => write!(out, ":{id}"),
+        0 => return Ok(()),
+        id if id > MANUAL_REQID_MAX => out.write_char('#')?,
+        _ => out.write_char(':')?,
     }
+    write_u32(out, request.reqid)
 }
 
 /// A tunnel end; with `-p` also its port, which the kernel reports as 0.
 fn write_tunnel_end(out: &mut dyn fmt::Write, ip: IpAddr, with_ports: bool) -> fmt::Result {
-    write!(out, "{}", Address::from(ip))?;
+    Address::from(ip).write(out)?;
     if with_ports {
         out.write_str("[0]")?;
     }

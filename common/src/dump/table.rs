@@ -46,10 +46,19 @@ pub fn sa_table(
     if entries.is_empty() {
         return no_entries(out, Table::Sad, opts.script_line);
     }
-    entries
-        .iter()
-        .filter(|e| opts.show_dead || e.entry.state != SaState::Dead)
-        .try_for_each(|e| sa(out, e, opts))
+    entries.iter().try_for_each(|e| sa_entry(out, e, opts))
+}
+
+/// One entry of [`sa_table`]: the SA, or nothing if it is dead and not asked for.
+pub fn sa_entry(
+    out: &mut impl fmt::Write,
+    entry: &Dumped<Sa>,
+    opts: &DumpOptions<'_>,
+) -> fmt::Result {
+    if opts.show_dead || entry.entry.state != SaState::Dead {
+        sa(out, entry, opts)?;
+    }
+    Ok(())
 }
 
 /// Writes a whole `setkey -DP`, policies in the order given (the kernel's), leaving out
@@ -63,8 +72,18 @@ pub fn policy_table(
     if entries.is_empty() {
         return no_entries(out, Table::Spd, opts.script_line);
     }
-    entries
-        .iter()
-        .filter(|e| !(opts.hide_per_socket && is_per_socket(&e.entry)))
-        .try_for_each(|e| policy(out, e, opts))
+    entries.iter().try_for_each(|e| policy_entry(out, e, opts))
+}
+
+/// One entry of [`policy_table`]: the policy, or nothing if it is per-socket and those
+/// are hidden.
+pub fn policy_entry(
+    out: &mut impl fmt::Write,
+    entry: &Dumped<Policy>,
+    opts: &DumpOptions<'_>,
+) -> fmt::Result {
+    if !(opts.hide_per_socket && is_per_socket(&entry.entry)) {
+        policy(out, entry, opts)?;
+    }
+    Ok(())
 }

@@ -14,7 +14,7 @@
 //! the other wrote). [`RfcPfkey::reading_through_pfkey`] keeps reads on PF_KEY, for
 //! `setkey -v`, which shows the PF_KEY messages of a dump.
 
-use super::{Backend, Event, Kernel, KernelError, Op};
+use super::{Backend, EachEntry, Event, Kernel, KernelError, Op};
 use crate::pfkey::{truncation_mismatch, PfkeyKernel};
 use crate::policy::Policy;
 use crate::sa::{Dumped, Sa, SaId, SaType};
@@ -131,6 +131,22 @@ impl Kernel for RfcPfkey {
 
     fn dump_policy(&mut self, per_socket: bool) -> Result<Vec<Dumped<Policy>>, KernelError> {
         self.reader().dump_policy(per_socket)
+    }
+
+    fn each_sa(
+        &mut self,
+        satype: Option<SaType>,
+        each: EachEntry<'_, Sa>,
+    ) -> Result<(), KernelError> {
+        self.reader().each_sa(satype, each)
+    }
+
+    fn each_policy(
+        &mut self,
+        per_socket: bool,
+        each: EachEntry<'_, Policy>,
+    ) -> Result<(), KernelError> {
+        self.reader().each_policy(per_socket, each)
     }
 
     fn subscribe(&mut self) -> Result<(), KernelError> {

@@ -10,7 +10,7 @@ use super::message::{split, Body, Message};
 use super::selector::{addr_to_raw, XfrmId};
 use super::socket::NlSocket;
 use super::state::{UserSaInfo, UserSpiInfo};
-use crate::kernel::{Backend, Event, Kernel, KernelError, Op, SpiRequest};
+use crate::kernel::{Backend, EachEntry, Event, Kernel, KernelError, Op, SpiRequest};
 use crate::policy::{Level, Policy};
 use crate::sa::{Dumped, Mode, Sa, SaId, SaType};
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -54,17 +54,48 @@ fn proto_err(_: DecodeError) -> KernelError {
     KernelError::new(libc::EPROTO)
 }
 
-/// af_key numbers dump entries 1, 2, ... and gives the last one 0 (it sends each
-/// entry only when it has the next, and marks the one left at the end).
-fn dump_seq(i: usize) -> u32 {
-    u32::try_from(i + 1).unwrap_or(u32::MAX)
+/// Hands dump entries on numbered as af_key numbers them: 1, 2, ... and 0 for the last
+/// (af_key sends each entry only once it has the next, and marks the one left at the
+/// end). So each entry waits here until the next arrives, or the dump ends.
+struct Numbering<'e, T> {
+    each: EachEntry<'e, T>,
+    held: Option<Dumped<T>>,
+    count: u32,
+    pid: u32,
 }
 
-/// The last entry of a dump has sequence number 0 (see [`dump_seq`]); the entries are
-/// numbered as they arrive, so the last one is fixed once the dump has ended.
-fn last_seq_zero<T>(entries: &mut [Dumped<T>]) {
-    if let Some(last) = entries.last_mut() {
-        last.seq = 0;
+impl<'e, T> Numbering<'e, T> {
+    fn new(each: EachEntry<'e, T>) -> Numbering<'e, T> {
+        Numbering {
+            each,
+            held: None,
+            count: 0,
+            pid: std::process::id(),
+        }
+    }
+
+    fn push(&mut self, entry: T, refcnt: u32) -> Result<(), KernelError> {
+        self.count = self.count.saturating_add(1);
+        let next = Dumped {
+            entry,
+            seq: self.count,
+            pid: self.pid,
+            refcnt,
+        };
+        match self.held.replace(next) {
+            Some(previous) => (self.each)(previous),
+            None => Ok(()),
+        }
+    }
+
+    fn finish(mut self) -> Result<(), KernelError> {
+        match self.held.take() {
+            Some(mut last) => {
+                last.seq = 0;
+                (self.each)(last)
+            }
+            None => Ok(()),
+        }
     }
 }
 
@@ -427,6 +458,19 @@ impl Kernel for XfrmKernel {
     }
 
     fn dump_sa(&mut self, satype: Option<SaType>) -> Result<Vec<Dumped<Sa>>, KernelError> {
+        let mut sas = Vec::new();
+        self.each_sa(satype, &mut |e| {
+            sas.push(e);
+            Ok(())
+        })?;
+        Ok(sas)
+    }
+
+    fn each_sa(
+        &mut self,
+        satype: Option<SaType>,
+        each: EachEntry<'_, Sa>,
+    ) -> Result<(), KernelError> {
         // The kernel filters by XFRMA_PROTO since 4.11; older ones ignore it, so the
         // type is checked here too.
         let attrs = match satype {
@@ -434,30 +478,35 @@ impl Kernel for XfrmKernel {
             None => vec![],
         };
         let now = now();
-        let pid = std::process::id();
-        let mut sas = Vec::new();
+        let mut out = Numbering::new(each);
         self.dump(XFRM_MSG_GETSA, attrs, |body| {
             if let Body::Sa { info, attrs } = &body {
                 if let Some(sa) = keep(decode_sa(info, attrs, now))? {
                     if satype.is_none() || satype == Some(sa.satype) {
-                        sas.push(Dumped {
-                            entry: sa,
-                            seq: dump_seq(sas.len()),
-                            pid,
-                            refcnt: 0,
-                        });
+                        out.push(sa, 0)?;
                     }
                 }
             }
             Ok(())
         })?;
-        last_seq_zero(&mut sas);
-        Ok(sas)
+        out.finish()
     }
 
     fn dump_policy(&mut self, per_socket: bool) -> Result<Vec<Dumped<Policy>>, KernelError> {
-        let pid = std::process::id();
         let mut policies = Vec::new();
+        self.each_policy(per_socket, &mut |e| {
+            policies.push(e);
+            Ok(())
+        })?;
+        Ok(policies)
+    }
+
+    fn each_policy(
+        &mut self,
+        per_socket: bool,
+        each: EachEntry<'_, Policy>,
+    ) -> Result<(), KernelError> {
+        let mut out = Numbering::new(each);
         self.dump(XFRM_MSG_GETPOLICY, vec![], |body| {
             let Body::Policy { info, attrs } = &body else {
                 return Ok(());
@@ -471,18 +520,12 @@ impl Kernel for XfrmKernel {
             }
             if let Some((policy, socket)) = keep(decode_policy(info, attrs))? {
                 if per_socket || !socket {
-                    policies.push(Dumped {
-                        entry: policy,
-                        seq: dump_seq(policies.len()),
-                        pid,
-                        refcnt: POLICY_REFCNT,
-                    });
+                    out.push(policy, POLICY_REFCNT)?;
                 }
             }
             Ok(())
         })?;
-        last_seq_zero(&mut policies);
-        Ok(policies)
+        out.finish()
     }
 
     fn subscribe(&mut self) -> Result<(), KernelError> {
