@@ -3,7 +3,7 @@
 pub mod addr;
 pub mod admin;
 pub mod alg;
-mod decimal;
+mod digits;
 pub mod dump;
 pub mod getopt;
 pub mod kernel;

@@ -5,7 +5,7 @@ use std::net::IpAddr;
 use std::str::FromStr;
 
 use super::{pad_with, AddrError, Address, Family, Port, SelectorParts};
-use crate::decimal::write_u32;
+use crate::digits::write_u32;
 
 /// Upper-layer protocols whose selector "ports" are something else (ICMP type and code,
 /// the mobility header type, a GRE key), so `setkey -DP` prints no port for them.

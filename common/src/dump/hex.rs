@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::digits::HEX;
+
 /// Bytes per output line before the dump wraps.
 const LINE_BYTES: usize = 32;
 /// Bytes per space-separated group.
@@ -22,7 +24,9 @@ pub(super) fn write(out: &mut dyn fmt::Write, key: &[u8]) -> fmt::Result {
         if i % GROUP_BYTES == 0 {
             out.write_char(' ')?;
         }
-        write!(out, "{byte:02x}")?;
+        let pair = [HEX[usize::from(byte >> 4)], HEX[usize::from(byte & 0xf)]];
+        // Only ASCII hex digits.
+        out.write_str(std::str::from_utf8(&pair).map_err(|_| fmt::Error)?)?;
     }
     Ok(())
 }

@@ -4,7 +4,7 @@ use std::fmt;
 
 use super::{ctime, names, policy_text, sa, DumpOptions};
 use crate::addr::Selector;
-use crate::decimal::{write_u32, write_u64};
+use crate::digits::{write_u32, write_u64};
 use crate::policy::{Policy, PolicySelector};
 use crate::sa::Dumped;
 

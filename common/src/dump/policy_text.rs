@@ -5,7 +5,7 @@ use std::fmt;
 use std::net::IpAddr;
 
 use crate::addr::Address;
-use crate::decimal::write_u32;
+use crate::digits::write_u32;
 use crate::policy::{Action, Policy, Request, PRIORITY_DEFAULT, PRIORITY_HIGH, PRIORITY_LOW};
 use crate::sa::SaType;
 

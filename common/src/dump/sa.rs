@@ -5,6 +5,7 @@ use std::net::IpAddr;
 
 use super::{hex, names, sa_lifetime, DumpOptions};
 use crate::addr::Address;
+use crate::digits::{write_hex8, write_u32};
 use crate::sa::{Dumped, NatT, Sa, SaType, SecCtx};
 
 /// Writes one SA block, every line ending in `\n`:
@@ -32,19 +33,20 @@ fn write_sa(out: &mut dyn fmt::Write, entry: &Dumped<Sa>, opts: &DumpOptions<'_>
     out.write_str("\n\t")?;
 
     match (natt, sa.satype) {
-        (Some(_), SaType::Esp) => out.write_str("esp-udp ")?,
-        (Some(_), satype) => write!(out, "natt+{} ", satype.name())?,
-        (None, satype) => write!(out, "{} ", satype.name())?,
+        (Some(_), SaType::Esp) => out.write_str("esp-udp")?,
+        (Some(_), satype) => {
+            out.write_str("natt+")?;
+            out.write_str(satype.name())?;
+        }
+        (None, satype) => out.write_str(satype.name())?,
     }
-    writeln!(
-        out,
-        "mode={} spi={}(0x{:08x}) reqid={}(0x{:08x})",
-        sa.mode.name(),
-        sa.spi,
-        sa.spi,
-        sa.reqid,
-        sa.reqid
-    )?;
+    out.write_str(" mode=")?;
+    out.write_str(sa.mode.name())?;
+    out.write_str(" spi=")?;
+    write_dec_hex(out, sa.spi)?;
+    out.write_str(" reqid=")?;
+    write_dec_hex(out, sa.reqid)?;
+    out.write_char('\n')?;
     if let Some(NatT {
         original_address: Some(oa),
         ..
@@ -55,14 +57,15 @@ fn write_sa(out: &mut dyn fmt::Write, entry: &Dumped<Sa>, opts: &DumpOptions<'_>
 
     write_keys(out, sa)?;
 
-    writeln!(
-        out,
-        "\tseq=0x{:08x} replay={} flags=0x{:08x} state={} ",
-        sa.seq,
-        sa.replay,
-        sa.flags,
-        sa.state.name()
-    )?;
+    out.write_str("\tseq=0x")?;
+    write_hex8(out, sa.seq)?;
+    out.write_str(" replay=")?;
+    write_u32(out, sa.replay)?;
+    out.write_str(" flags=0x")?;
+    write_hex8(out, sa.flags)?;
+    out.write_str(" state=")?;
+    out.write_str(sa.state.name())?;
+    out.write_str(" \n")?;
 
     if let Some(current) = &sa.current {
         sa_lifetime::write(out, current, &sa.hard, &sa.soft, opts.clock)?;
@@ -70,11 +73,21 @@ fn write_sa(out: &mut dyn fmt::Write, entry: &Dumped<Sa>, opts: &DumpOptions<'_>
     if let Some(ctx) = &sa.sec_ctx {
         write_sec_ctx(out, ctx)?;
     }
-    writeln!(
-        out,
-        "\tsadb_seq={} pid={} refcnt={}",
-        entry.seq, entry.pid, entry.refcnt
-    )
+    out.write_str("\tsadb_seq=")?;
+    write_u32(out, entry.seq)?;
+    out.write_str(" pid=")?;
+    write_u32(out, entry.pid)?;
+    out.write_str(" refcnt=")?;
+    write_u32(out, entry.refcnt)?;
+    out.write_char('\n')
+}
+
+/// `4098(0x00001002)`: the SPI and reqid fields.
+fn write_dec_hex(out: &mut dyn fmt::Write, n: u32) -> fmt::Result {
+    write_u32(out, n)?;
+    out.write_str("(0x")?;
+    write_hex8(out, n)?;
+    out.write_char(')')
 }
 
 /// `SRC ` or, with `-p`, `SRC[0] `: the kernel reports SA addresses with port 0 (the
@@ -85,12 +98,14 @@ fn write_end(
     natt_port: Option<u16>,
     with_ports: bool,
 ) -> fmt::Result {
-    write!(out, "{}", Address::from(ip))?;
+    Address::from(ip).write(out)?;
     if with_ports {
         out.write_str("[0]")?;
     }
     if let Some(port) = natt_port {
-        write!(out, "[{port}]")?;
+        out.write_char('[')?;
+        write_u32(out, port.into())?;
+        out.write_char(']')?;
     }
     out.write_char(' ')
 }

@@ -3,6 +3,7 @@
 use std::fmt;
 
 use super::{ctime, Clock};
+use crate::digits::{write_u32, write_u64};
 use crate::sa::Lifetime;
 
 /// Writes, with `\t` between fields:
@@ -36,33 +37,49 @@ pub(super) fn write(
         0 => 0,
         added => u64::from_ne_bytes(now.to_ne_bytes()).wrapping_sub(added),
     };
-    writeln!(
-        out,
-        "\tdiff: {diff}(s)\thard: {}(s)\tsoft: {}(s)",
-        hard.addtime, soft.addtime
-    )?;
+    out.write_str("\tdiff: ")?;
+    write_u64(out, diff)?;
+    out.write_str("(s)\thard: ")?;
+    write_u64(out, hard.addtime)?;
+    out.write_str("(s)\tsoft: ")?;
+    write_u64(out, soft.addtime)?;
+    out.write_str("(s)\n")?;
 
     out.write_str("\tlast: ")?;
     ctime::write(out, current.usetime, clock)?;
-    writeln!(
-        out,
-        "\thard: {}(s)\tsoft: {}(s)",
-        hard.usetime, soft.usetime
-    )?;
+    out.write_str("\thard: ")?;
+    write_u64(out, hard.usetime)?;
+    out.write_str("(s)\tsoft: ")?;
+    write_u64(out, soft.usetime)?;
+    out.write_str("(s)\n")?;
 
-    writeln!(
-        out,
-        "\tcurrent: {}(bytes)\thard: {}(bytes)\tsoft: {}(bytes)",
-        Bytes(current.bytes),
-        Bytes(hard.bytes),
-        Bytes(soft.bytes)
-    )?;
+    out.write_str("\tcurrent: ")?;
+    write_bytes(out, current.bytes)?;
+    out.write_str("(bytes)\thard: ")?;
+    write_bytes(out, hard.bytes)?;
+    out.write_str("(bytes)\tsoft: ")?;
+    write_bytes(out, soft.bytes)?;
+    out.write_str("(bytes)\n")?;
 
-    writeln!(
-        out,
-        "\tallocated: {}\thard: {}\tsoft: {}",
-        current.allocations, hard.allocations, soft.allocations
-    )
+    out.write_str("\tallocated: ")?;
+    write_u32(out, current.allocations)?;
+    out.write_str("\thard: ")?;
+    write_u32(out, hard.allocations)?;
+    out.write_str("\tsoft: ")?;
+    write_u32(out, soft.allocations)?;
+    out.write_char('\n')
+}
+
+/// Counts up to this convert to `double` exactly, so they print as integers do.
+const EXACT_IN_DOUBLE: u64 = 1 << 53;
+
+/// [`Bytes`], with the usual small counts written directly.
+fn write_bytes(out: &mut dyn fmt::Write, count: u64) -> fmt::Result {
+    if count <= EXACT_IN_DOUBLE {
+        write_u64(out, count)
+    } else {
+        write!(out, "{}", Bytes(count))
+    }
 }
 
 /// A byte count as `str_lifetime_byte` printed it: converted to `double` and printed with
@@ -91,5 +108,10 @@ mod tests {
         assert_eq!(Bytes(1 << 53).to_string(), "9007199254740992");
         assert_eq!(Bytes((1 << 53) + 1).to_string(), "9007199254740992");
         assert_eq!(Bytes(u64::MAX).to_string(), "18446744073709551616");
+        for n in [0, 84, 1 << 53, (1 << 53) + 1, u64::MAX] {
+            let mut text = String::new();
+            write_bytes(&mut text, n).unwrap();
+            assert_eq!(text, Bytes(n).to_string());
+        }
     }
 }
