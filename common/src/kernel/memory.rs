@@ -1,7 +1,7 @@
 //! An in-memory kernel with Linux's answers: for tests of everything above the kernel
 //! interface (setkey's apply step, racoon's daemon loop) without a real kernel.
 
-use super::{Backend, Event, Kernel, KernelError, Op};
+use super::{Backend, EachEntry, Event, Kernel, KernelError, Op};
 use crate::policy::{Policy, PolicyId};
 use crate::sa::{Dumped, Sa, SaId, SaState, SaType};
 use std::collections::VecDeque;
@@ -21,6 +21,10 @@ pub struct MemoryKernel {
     /// How many `apply` calls were made (one per batch).
     pub batches: usize,
     pub events: VecDeque<Event>,
+    /// Makes streamed dumps ([`Kernel::each_sa`], [`Kernel::each_policy`]) hand over
+    /// this many entries and then fail with this error, as a netlink dump can part way
+    /// (ENOBUFS when the socket's buffer overran).
+    pub dump_fails_after: Option<(usize, KernelError)>,
     subscribed: bool,
     next_policy_id: u32,
     pid: u32,
@@ -31,6 +35,18 @@ impl MemoryKernel {
         MemoryKernel {
             pid: std::process::id(),
             ..Default::default()
+        }
+    }
+
+    /// Hands `all` over, or as much of it as [`MemoryKernel::dump_fails_after`] lets
+    /// through before its error.
+    fn stream<T>(&self, all: Vec<Dumped<T>>, each: EachEntry<'_, T>) -> Result<(), KernelError> {
+        match self.dump_fails_after {
+            None => all.into_iter().try_for_each(each),
+            Some((good, error)) => {
+                all.into_iter().take(good).try_for_each(each)?;
+                Err(error)
+            }
         }
     }
 
@@ -208,6 +224,24 @@ impl Kernel for MemoryKernel {
 
     fn dump_policy(&mut self, _per_socket: bool) -> Result<Vec<Dumped<Policy>>, KernelError> {
         Ok(self.dumped(&self.policies))
+    }
+
+    fn each_sa(
+        &mut self,
+        satype: Option<SaType>,
+        each: EachEntry<'_, Sa>,
+    ) -> Result<(), KernelError> {
+        let all = self.dump_sa(satype)?;
+        self.stream(all, each)
+    }
+
+    fn each_policy(
+        &mut self,
+        per_socket: bool,
+        each: EachEntry<'_, Policy>,
+    ) -> Result<(), KernelError> {
+        let all = self.dump_policy(per_socket)?;
+        self.stream(all, each)
     }
 
     fn subscribe(&mut self) -> Result<(), KernelError> {
