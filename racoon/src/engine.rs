@@ -22,6 +22,7 @@ mod invalid_hash;
 pub mod io;
 mod lifecycle;
 mod main_mode;
+mod natt;
 mod ph1;
 mod ph1_packet;
 mod ph2;
@@ -119,7 +120,10 @@ impl Engine {
             let deadline = (p.state != Ph2State::Established).then_some(p.expire_at);
             [p.retx.as_ref().map(|r| r.next_at), deadline]
         });
-        ph1.chain(ph2).flatten().min()
+        ph1.chain(ph2)
+            .flatten()
+            .chain(self.natt_next_keepalive())
+            .min()
     }
 
     /// One datagram received on `local` from `remote`.
@@ -249,6 +253,7 @@ impl Engine {
     }
 
     fn send(&mut self, from: SocketAddr, to: SocketAddr, bytes: Vec<u8>) {
+        let bytes = natt::wrap_datagram(from, bytes);
         self.out.push_back(Output::Send { from, to, bytes });
     }
 
@@ -364,6 +369,9 @@ impl Engine {
     }
 
     fn datagram(&mut self, now: Instant, local: SocketAddr, remote: SocketAddr, bytes: &[u8]) {
+        let Some(bytes) = natt::unwrap_datagram(local, bytes) else {
+            return;
+        };
         let header = match Header::decode(bytes) {
             Ok(h) => h,
             Err(e) => {
@@ -388,6 +396,8 @@ impl Engine {
             }
             return;
         }
+        let (ic, rc) = (header.initiator_cookie, header.responder_cookie);
+        self.natt_follow_ports(now, local, remote, &ic, &rc);
         match header.exchange {
             ExchangeType::IdentityProtection => {
                 self.main_mode_packet(now, local, remote, &header, bytes)
@@ -499,6 +509,7 @@ impl Engine {
             expire_at: deadline,
             installed: None,
             keyed: None,
+            peer_natoa: None,
         });
         let i = self.ph2s.len() - 1;
         if let Some(p1) = self.established_ph1(local, remote) {
@@ -554,6 +565,7 @@ impl Engine {
 
     fn timeouts(&mut self, now: Instant) {
         self.recvd.expire(now);
+        self.natt_keepalives(now);
         let mut i = 0;
         while i < self.ph1s.len() {
             if self.ph1_timeout(now, i) {

@@ -166,8 +166,9 @@ impl Engine {
             sa.soft = soft;
             sa
         };
-        let inbound = build(p2.remote, p2.local, our_spi, pair.inbound.as_bytes());
-        let outbound = build(p2.local, p2.remote, peer_spi, pair.outbound.as_bytes());
+        let mut inbound = build(p2.remote, p2.local, our_spi, pair.inbound.as_bytes());
+        let mut outbound = build(p2.local, p2.remote, peer_spi, pair.outbound.as_bytes());
+        self.natt_encap_pair(p1, p2.peer_natoa, &mut inbound, &mut outbound);
         Ok((inbound, outbound))
     }
 }

@@ -51,6 +51,7 @@ impl Engine {
         if let Some(v) = vendor_id::ours() {
             payloads.push(Payload::VendorId(v));
         }
+        payloads.extend(self.natt_vids(rmconf));
         let msg = Message {
             header: Header::new(
                 icookie,
@@ -204,6 +205,8 @@ impl Engine {
         if let Some(v) = vendor_id::ours() {
             payloads.push(Payload::VendorId(v));
         }
+        let natt = self.natt_offered(rmconf, &msg.payloads);
+        payloads.extend(natt.map(|v| Payload::VendorId(v.vid())));
         let reply = Message {
             header: Header::new(
                 msg.header.initiator_cookie,
@@ -235,6 +238,8 @@ impl Engine {
                 &timer,
             )
         });
+        let last = self.ph1s.len() - 1;
+        self.ph1s[last].natt.version = natt;
         self.remember(now, bytes, Some((local, remote, out.clone())));
         self.send(local, remote, out);
     }
@@ -269,6 +274,7 @@ impl Engine {
         })?;
         self.ph1s[i].rcookie = msg.header.responder_cookie;
         self.ph1s[i].choice = Some(choice);
+        self.natt_take_vids(i, &msg.payloads);
         let out = self.ke_nonce_message(i, choice)?;
         self.ph1s[i].state = Ph1State::MainI3;
         self.next_message(now, i, bytes, out, true);
@@ -277,6 +283,7 @@ impl Engine {
 
     /// Builds HDR, KE, N with fresh DH and nonce values.
     fn ke_nonce_message(&mut self, i: usize, choice: Ph1Choice) -> Result<Vec<u8>, Ignore> {
+        let natd = self.natd_payloads(i).map_err(Ignore::Fatal)?;
         let dh = DhKeyPair::generate(choice.group, self.rng.as_mut())
             .map_err(|e| Ignore::Fatal(format!("failed to generate DH: {e}")))?;
         let nonce_size = self.config.remotes[self.ph1s[i].rmconf].nonce_size;
@@ -297,10 +304,14 @@ impl Engine {
                 Flags(0),
                 0,
             ),
-            payloads: vec![
-                Payload::KeyExchange(dh.public_value().to_vec()),
-                Payload::Nonce(nonce),
-            ],
+            payloads: [
+                vec![
+                    Payload::KeyExchange(dh.public_value().to_vec()),
+                    Payload::Nonce(nonce),
+                ],
+                natd,
+            ]
+            .concat(),
         };
         p.dh = Some(dh);
         msg.encode().map_err(|e| Ignore::Fatal(e.to_string()))
@@ -347,6 +358,7 @@ impl Engine {
             .ok_or_else(|| Ignore::Fatal("no proposal".into()))?;
         self.ph1s[i].g_xi = ke;
         self.ph1s[i].ni = ni;
+        self.natd_check(i, &msg.payloads);
         let out = self.ke_nonce_message(i, choice)?;
         self.derive_keys(i)?;
         self.ph1s[i].state = Ph1State::MainR4;
@@ -361,6 +373,8 @@ impl Engine {
             .ok_or_else(|| Ignore::Loud("few isakmp message received.".to_owned()))?;
         self.ph1s[i].g_xr = ke;
         self.ph1s[i].nr = nr;
+        self.natd_check(i, &msg.payloads);
+        self.natt_float(now, i);
         self.derive_keys(i)?;
         let out = self.id_hash_message(i)?;
         self.ph1s[i].state = Ph1State::MainI5;

@@ -74,6 +74,8 @@ pub(crate) struct Ph1 {
     /// The peer's phase-1 ID, once received (aggressive mode: before the keys, so the
     /// pre-shared key is looked up by it).
     pub peer_id: Option<PeerId>,
+    /// NAT traversal: the version agreed, what NAT-D found, floating, keepalives.
+    pub natt: super::natt::Ph1Natt,
 }
 
 /// A received phase-1 ID: decoded, and its payload body as the hash covers it.
@@ -122,6 +124,7 @@ impl Ph1 {
             established_at: None,
             claim_lifetime: false,
             peer_id: None,
+            natt: Default::default(),
         }
     }
 

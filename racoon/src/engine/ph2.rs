@@ -70,4 +70,6 @@ pub(crate) struct Ph2 {
     /// Responder: the pair keyed when message 2 went out, whose inbound half is in the
     /// kernel already; the outbound half follows message 3.
     pub keyed: Option<(Sa, Sa)>,
+    /// The peer's original address from its NAT-OA payload (quick mode behind a NAT).
+    pub peer_natoa: Option<std::net::IpAddr>,
 }

@@ -14,7 +14,7 @@ use super::ph1::Side;
 use super::ph2::{Ph2, Ph2Request, Ph2State};
 use super::proposal;
 use super::retransmit::Retransmit;
-use super::{ident, wire, Engine, KernelRequest};
+use super::{ident, natt, wire, Engine, KernelRequest};
 use crate::conf::LogLevel;
 use crate::crypto::{ct_eq, message_iv, quick_hash1, quick_hash2, quick_hash3, DhKeyPair};
 use crate::isakmp::{
@@ -153,7 +153,10 @@ impl Engine {
         };
         let p2 = &self.ph2s[j];
         let spi = p2.our_spi.ok_or_else(|| Ignore::Fatal("no SPI".into()))?;
-        let sa = proposal::ph2_sa(&p2.offers, spi).map_err(Ignore::Fatal)?;
+        let mut sa = proposal::ph2_sa(&p2.offers, spi).map_err(Ignore::Fatal)?;
+        if let Some(v) = self.natt_encapsulating(p1) {
+            natt::udp_encap_sa(&mut sa, v);
+        }
         let mut rest = vec![Payload::Sa(sa), Payload::Nonce(ni.clone())];
         if let Some(dh) = &dh {
             rest.push(Payload::KeyExchange(dh.public_value().to_vec()));
@@ -162,6 +165,7 @@ impl Engine {
             rest.push(Payload::Identification(ci.clone()));
             rest.push(Payload::Identification(cr.clone()));
         }
+        rest.extend(self.nat_oa_payloads(p1, p2.request.mode));
         let after = wire::encode_after_hash(&rest).map_err(Ignore::Fatal)?;
         let c = self.ph1s[p1]
             .crypto
@@ -265,12 +269,14 @@ impl Engine {
             return Err(Ignore::Loud("HASH(1) mismatch.".to_owned()));
         }
         let (mut sa, mut ni, mut ke, mut ids) = (None, None, None, Vec::new());
+        let mut nat_oas = Vec::new();
         for p in h.payloads {
             match p {
-                Payload::Sa(s) if sa.is_none() => sa = Some(s),
+                Payload::Sa(s) if sa.is_none() => sa = Some(natt::plain_encap_sa(&s).0),
                 Payload::Nonce(n) => ni = Some(n),
                 Payload::KeyExchange(k) => ke = Some(k),
                 Payload::Identification(id) => ids.push(id),
+                Payload::NatOa { addr, .. } => nat_oas.push(addr),
                 _ => {}
             }
         }
@@ -390,6 +396,7 @@ impl Engine {
             expire_at: now + Duration::from_secs(timer.phase2.max(1)),
             installed: None,
             keyed: None,
+            peer_natoa: nat_oas.first().copied(),
         });
         self.kernel(KernelRequest::GetSpi {
             id: request,
@@ -428,7 +435,10 @@ impl Engine {
             .first()
             .and_then(|p| Some((p, p.transforms.first()?)))
             .ok_or_else(|| Ignore::Fatal("no SA".into()))?;
-        let sa = proposal::ph2_reply_sa(prop, t, &choice, spi).map_err(Ignore::Fatal)?;
+        let mut sa = proposal::ph2_reply_sa(prop, t, &choice, spi).map_err(Ignore::Fatal)?;
+        if let Some(v) = self.natt_encapsulating(p1) {
+            natt::udp_encap_sa(&mut sa, v);
+        }
         let mut rest = vec![Payload::Sa(sa), Payload::Nonce(nr.clone())];
         if let Some(dh) = &dh {
             rest.push(Payload::KeyExchange(dh.public_value().to_vec()));
@@ -437,6 +447,7 @@ impl Engine {
             rest.push(Payload::Identification(ci.clone()));
             rest.push(Payload::Identification(cr.clone()));
         }
+        rest.extend(self.nat_oa_payloads(p1, choice.mode));
         if p2.claim_lifetime {
             let data = super::main_mode::lifetime_attributes(choice.lifetime);
             rest.push(Payload::Notification(crate::isakmp::Notification {
@@ -480,9 +491,15 @@ impl Engine {
             return Err(Ignore::Loud("HASH(2) mismatch.".to_owned()));
         }
         let (mut accepted, mut nr, mut ke, mut responder_life) = (None, None, None, None);
+        let mut peer_natoa = None;
         for p in h.payloads {
             match p {
-                Payload::Sa(sa) => accepted = proposal::accept_ph2_reply(&sa, &p2.offers),
+                Payload::Sa(sa) => {
+                    let (sa, _) = natt::plain_encap_sa(&sa);
+                    accepted = proposal::accept_ph2_reply(&sa, &p2.offers);
+                }
+                // NAT-OAi, then NAT-OAr: the responder's own is the last.
+                Payload::NatOa { addr, .. } => peer_natoa = Some(addr),
                 Payload::Nonce(n) => nr = Some(n),
                 Payload::KeyExchange(k) => ke = Some(k),
                 Payload::Notification(n) if n.message_type == NotifyType::ResponderLifetime => {
@@ -509,6 +526,7 @@ impl Engine {
         p2.peer_ke = ke.unwrap_or_default();
         p2.peer_spi = Some(spi);
         p2.choice = Some(choice);
+        p2.peer_natoa = peer_natoa;
         let out = self.seal(j, p1, &hash3, PayloadType::None, &[])?;
         let (l, r) = (self.ph1s[p1].local, self.ph1s[p1].remote);
         self.remember(now, bytes, Some((l, r, out.clone())));

@@ -1,0 +1,538 @@
+//! NAT traversal between two engines: a client behind a NAT that rewrites its address
+//! and ports, and a gateway. The link below plays the NAT (a fixed port map), so what
+//! each engine sees is what a real one would: the vendor IDs, the NAT-D hashes (checked
+//! against hashes computed here by hand), the float to port 4500 with the non-ESP
+//! marker, keepalives, and the SAs installed as ESP in UDP between the ports as seen.
+
+#[allow(dead_code)]
+mod engine_sim;
+
+use common::kernel::Event;
+use common::policy::Direction;
+use common::sa::{Mode, Sa};
+use engine_sim::{acquire, conf, policy, sainfo, Node, PROPOSAL};
+use racoon::crypto::Hash;
+use racoon::engine::{established_line, KernelRequest, Output};
+use racoon::isakmp::{Header, Message, Payload};
+use std::net::{IpAddr, SocketAddr};
+use std::time::{Duration, Instant};
+
+const CLIENT: &str = "10.0.0.2";
+const GATEWAY: &str = "198.51.100.1";
+const NAT: &str = "203.0.113.5";
+
+fn ip(s: &str) -> IpAddr {
+    s.parse().unwrap()
+}
+
+fn sock(a: &str, port: u16) -> SocketAddr {
+    SocketAddr::new(ip(a), port)
+}
+
+/// The NAT's port map for the client's ports (a real masquerade may keep or change them;
+/// this one always changes them, so the test sees every port as it is rewritten).
+fn nat_port(p: u16) -> u16 {
+    p + 40000
+}
+
+/// One datagram as it left an engine: node, from, to (before the NAT), bytes.
+#[derive(Clone, Debug)]
+struct Sent {
+    node: usize,
+    from: SocketAddr,
+    to: SocketAddr,
+    bytes: Vec<u8>,
+}
+
+struct NatSim {
+    nodes: [Node; 2],
+    now: Instant,
+    /// Whether the link rewrites (a NAT) or passes addresses through.
+    nat: bool,
+    queue: std::collections::VecDeque<(usize, SocketAddr, SocketAddr, Vec<u8>)>,
+    sent: Vec<Sent>,
+}
+
+impl NatSim {
+    /// Node 0 is the client (its address as it knows it), node 1 the gateway.
+    fn new(client_remote: &str, gateway_remote: &str, nat: bool) -> NatSim {
+        let client_addr = if nat { CLIENT } else { NAT };
+        let sa_c = sainfo(&format!("{client_addr}/32"), "172.16.2.0/24", SAINFO);
+        let sa_g = sainfo("172.16.2.0/24", &format!("{client_addr}/32"), SAINFO);
+        let c = Node::new(
+            client_addr,
+            &conf(GATEWAY, client_remote, PROPOSAL, &sa_c),
+            &format!("{GATEWAY} natt key\n"),
+            11,
+        );
+        let g = Node::new(
+            GATEWAY,
+            &conf(NAT, gateway_remote, PROPOSAL, &sa_g),
+            &format!("{NAT} natt key\n"),
+            12,
+        );
+        let mut sim = NatSim {
+            nodes: [c, g],
+            now: Instant::now(),
+            nat,
+            queue: Default::default(),
+            sent: Vec::new(),
+        };
+        // The gateway's inbound policy has the NAT's address as the tunnel's end, as a
+        // road-warrior gateway's must; the traffic is the client's own address.
+        let p_in = policy(
+            &format!("{client_addr}/32"),
+            "172.16.2.0/24",
+            Direction::In,
+            Mode::Tunnel,
+            Some((NAT, GATEWAY)),
+            9,
+        );
+        let now = sim.now;
+        sim.nodes[1]
+            .engine
+            .handle_kernel_event(now, Event::PolicyAdded(p_in));
+        let p_out = policy(
+            &format!("{client_addr}/32"),
+            "172.16.2.0/24",
+            Direction::Out,
+            Mode::Tunnel,
+            Some((client_addr, GATEWAY)),
+            7,
+        );
+        sim.nodes[0]
+            .engine
+            .handle_kernel_event(now, acquire(client_addr, GATEWAY, p_out));
+        sim
+    }
+
+    /// Where a datagram sent by `node` arrives: (node, local, remote) as the receiver
+    /// sees them, after the NAT.
+    fn route(
+        &self,
+        node: usize,
+        from: SocketAddr,
+        to: SocketAddr,
+    ) -> (usize, SocketAddr, SocketAddr) {
+        if node == 0 {
+            let seen = if self.nat {
+                sock(NAT, nat_port(from.port()))
+            } else {
+                from
+            };
+            (1, to, seen)
+        } else {
+            let back = if self.nat {
+                sock(CLIENT, to.port() - 40000)
+            } else {
+                to
+            };
+            (0, back, from)
+        }
+    }
+
+    fn drain(&mut self) {
+        loop {
+            let mut any = false;
+            for n in 0..2 {
+                while let Some(out) = self.nodes[n].engine.next_output() {
+                    any = true;
+                    match out {
+                        Output::Send { from, to, bytes } => {
+                            self.sent.push(Sent {
+                                node: n,
+                                from,
+                                to,
+                                bytes: bytes.clone(),
+                            });
+                            let (dest, local, remote) = self.route(n, from, to);
+                            self.queue.push_back((dest, local, remote, bytes));
+                        }
+                        Output::Kernel(KernelRequest::GetSpi { id, .. }) => {
+                            let node = &mut self.nodes[n];
+                            node.next_spi += 1;
+                            let (spi, now) = (node.next_spi, self.now);
+                            node.engine.handle_spi(now, id, spi);
+                        }
+                        Output::Kernel(KernelRequest::Install { inbound, outbound }) => {
+                            let node = &mut self.nodes[n];
+                            if let Some(sa) = inbound {
+                                node.logs.push(established_line(&sa));
+                                node.pending_inbound = Some(*sa);
+                            }
+                            if let Some(sa) = outbound {
+                                let inbound = node.pending_inbound.take().expect("inbound first");
+                                node.installs.push((inbound, *sa));
+                            }
+                        }
+                        Output::Kernel(KernelRequest::Delete { sa }) => {
+                            self.nodes[n].deletes.push(sa)
+                        }
+                        Output::Log { text, .. } => self.nodes[n].logs.push(text),
+                        Output::ArmTimer { .. } => {}
+                    }
+                }
+            }
+            if let Some((dest, local, remote, bytes)) = self.queue.pop_front() {
+                let now = self.now;
+                self.nodes[dest]
+                    .engine
+                    .handle_datagram(now, local, remote, &bytes);
+                any = true;
+            }
+            if !any {
+                return;
+            }
+        }
+    }
+
+    /// Delivers everything, then fires timers one by one until `limit` has passed.
+    fn run_for(&mut self, limit: Duration) {
+        let end = self.now + limit;
+        loop {
+            self.drain();
+            let next = self
+                .nodes
+                .iter()
+                .filter_map(|n| n.engine.poll_timeout())
+                .min();
+            match next {
+                Some(t) if t <= end => {
+                    self.now = self.now.max(t);
+                    let now = self.now;
+                    for n in 0..2 {
+                        if self.nodes[n]
+                            .engine
+                            .poll_timeout()
+                            .is_some_and(|t| t <= now)
+                        {
+                            self.nodes[n].engine.handle_timeout(now);
+                        }
+                    }
+                }
+                _ => {
+                    self.now = end;
+                    return;
+                }
+            }
+        }
+    }
+
+    /// The IKE messages `node` sent, in order, marker removed, with their ports.
+    fn ike_sent(&self, node: usize) -> Vec<(SocketAddr, SocketAddr, Vec<u8>)> {
+        self.sent
+            .iter()
+            .filter(|s| s.node == node && s.bytes.len() > 1)
+            .map(|s| {
+                let body = if s.from.port() == 4500 {
+                    assert_eq!(&s.bytes[..4], &[0, 0, 0, 0], "no non-ESP marker");
+                    s.bytes[4..].to_vec()
+                } else {
+                    s.bytes.clone()
+                };
+                (s.from, s.to, body)
+            })
+            .collect()
+    }
+
+    fn dump(&self) -> String {
+        format!(
+            "client: {:#?}\ngateway: {:#?}",
+            self.nodes[0].logs, self.nodes[1].logs
+        )
+    }
+}
+
+const SAINFO: &str = "encryption_algorithm aes 128; authentication_algorithm hmac_sha1; \
+    compression_algorithm deflate;";
+
+fn md5(parts: &[&[u8]]) -> Vec<u8> {
+    Hash::from_name("md5").unwrap().digest(parts).unwrap()
+}
+
+fn vid(name: &str) -> Vec<u8> {
+    md5(&[name.as_bytes()])
+}
+
+fn natd_payloads(msg: &Message) -> Vec<Vec<u8>> {
+    msg.payloads
+        .iter()
+        .filter_map(|p| match p {
+            Payload::NatD { draft: false, hash } => Some(hash.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn established(sim: &NatSim) -> (&(Sa, Sa), &(Sa, Sa)) {
+    assert_eq!(sim.nodes[0].installs.len(), 1, "{}", sim.dump());
+    assert_eq!(sim.nodes[1].installs.len(), 1, "{}", sim.dump());
+    (&sim.nodes[0].installs[0], &sim.nodes[1].installs[0])
+}
+
+#[test]
+fn client_behind_nat_floats_and_installs_esp_in_udp() {
+    let mut sim = NatSim::new("nat_traversal on;", "nat_traversal on;", true);
+    sim.run_for(Duration::from_secs(5));
+    let ((c_in, c_out), (g_in, g_out)) = established(&sim);
+
+    // Message 1: racoon's own vendor ID, then RFC 3947 and draft 02 (with and without
+    // its newline), newest first (DPD's may follow).
+    let client_msgs = sim.ike_sent(0);
+    let m1 = Message::decode(&client_msgs[0].2).unwrap();
+    let vids: Vec<Vec<u8>> = m1
+        .payloads
+        .iter()
+        .filter_map(|p| match p {
+            Payload::VendorId(v) => Some(v.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        vids[..4],
+        [
+            vid("KAME/racoon"),
+            vec![
+                0x4a, 0x13, 0x1c, 0x81, 0x07, 0x03, 0x58, 0x45, 0x5c, 0x57, 0x28, 0xf2, 0x0e, 0x95,
+                0x45, 0x2f
+            ],
+            vid("draft-ietf-ipsec-nat-t-ike-02"),
+            vid("draft-ietf-ipsec-nat-t-ike-02\n"),
+        ]
+    );
+    // Message 2 answers with the chosen version's alone.
+    let gw_msgs = sim.ike_sent(1);
+    let m2 = Message::decode(&gw_msgs[0].2).unwrap();
+    assert!(m2.payloads.contains(&Payload::VendorId(vid("RFC 3947"))));
+    assert!(!m2
+        .payloads
+        .contains(&Payload::VendorId(vid("draft-ietf-ipsec-nat-t-ike-02"))));
+
+    // Message 3: NAT-D of the gateway as the client sends to it, then of the client
+    // as it knows itself: MD5(CKY-I | CKY-R | IP | port) with the proposal's hash.
+    let m3 = Message::decode(&client_msgs[1].2).unwrap();
+    let (ci, cr) = (m3.header.initiator_cookie, m3.header.responder_cookie);
+    let gw_ip = [198u8, 51, 100, 1];
+    let client_ip = [10u8, 0, 0, 2];
+    let nat_ip = [203u8, 0, 113, 5];
+    let port500 = 500u16.to_be_bytes();
+    assert_eq!(
+        natd_payloads(&m3),
+        vec![
+            md5(&[&ci, &cr, &gw_ip, &port500]),
+            md5(&[&ci, &cr, &client_ip, &port500])
+        ]
+    );
+    // Message 4: the gateway hashes the client as it sees it, behind the NAT.
+    let m4 = Message::decode(&gw_msgs[1].2).unwrap();
+    assert_eq!(
+        natd_payloads(&m4),
+        vec![
+            md5(&[&ci, &cr, &nat_ip, &nat_port(500).to_be_bytes()]),
+            md5(&[&ci, &cr, &gw_ip, &port500])
+        ]
+    );
+
+    let (c, g) = (&sim.nodes[0], &sim.nodes[1]);
+    for n in [c, g] {
+        assert!(
+            n.has_log("Selected NAT-T version: RFC 3947"),
+            "{}",
+            sim.dump()
+        );
+        assert!(n.has_log("Adding remote and local NAT-D payloads."));
+    }
+    assert!(
+        c.has_log("NAT-D payload #0 doesn't match"),
+        "{}",
+        sim.dump()
+    );
+    assert!(c.has_log("NAT-D payload #1 verified"));
+    assert!(c.has_log("NAT detected: ME "));
+    assert!(g.has_log("NAT-D payload #0 verified"));
+    assert!(g.has_log("NAT-D payload #1 doesn't match"));
+    assert!(g.has_log("NAT detected: PEER"));
+    assert!(c.has_log(&format!("Hashing {GATEWAY}[500] with algo #1 ")));
+
+    // Message 5 on: between the NAT-T ports, each with the non-ESP marker (ike_sent
+    // asserts it); the gateway follows the client's new ports as the NAT maps them.
+    assert_eq!(
+        (client_msgs[2].0, client_msgs[2].1),
+        (sock(CLIENT, 4500), sock(GATEWAY, 4500))
+    );
+    assert_eq!(
+        (gw_msgs[2].0, gw_msgs[2].1),
+        (sock(GATEWAY, 4500), sock(NAT, nat_port(4500)))
+    );
+    assert!(g.has_log(&format!(
+        "NAT-T: ports changed to: {NAT}[{}]<->{GATEWAY}[4500]",
+        nat_port(4500)
+    )));
+    assert!(g.has_log_containing("ISAKMP-SA established 198.51.100.1[4500]-203.0.113.5[44500]"));
+    assert!(c.has_log_containing("ISAKMP-SA established 10.0.0.2[4500]-198.51.100.1[4500]"));
+    // Quick mode went over 4500 too.
+    assert!(client_msgs[3..].iter().all(|m| m.0.port() == 4500));
+
+    // The SAs: ESP in UDP between the ports each side sees.
+    let natt = |sa: &Sa| {
+        let n = sa.natt.expect("an ESP-in-UDP SA");
+        assert_eq!(n.encap, 2);
+        (n.sport, n.dport)
+    };
+    assert_eq!(natt(c_out), (4500, 4500));
+    assert_eq!(natt(c_in), (4500, 4500));
+    assert_eq!(natt(g_in), (nat_port(4500), 4500));
+    assert_eq!(natt(g_out), (4500, nat_port(4500)));
+    assert_eq!((g_in.src, g_out.dst), (ip(NAT), ip(NAT)));
+    assert_eq!((c_out.src, c_out.dst), (ip(CLIENT), ip(GATEWAY)));
+    assert_eq!(
+        c_out.enc.as_ref().unwrap().key,
+        g_in.enc.as_ref().unwrap().key
+    );
+    assert_eq!(g_out.spi, c_in.spi);
+    assert_eq!(c_in.mode, Mode::Tunnel);
+}
+
+#[test]
+fn the_side_behind_the_nat_sends_keepalives() {
+    let mut sim = NatSim::new("nat_traversal on;", "nat_traversal on;", true);
+    sim.run_for(Duration::from_secs(5));
+    established(&sim);
+    let before = sim.sent.len();
+    sim.run_for(Duration::from_secs(65));
+    let keepalives: Vec<&Sent> = sim.sent[before..]
+        .iter()
+        .filter(|s| s.bytes == [0xff])
+        .collect();
+    assert_eq!(keepalives.len(), 3, "{:?}", &sim.sent[before..]);
+    for k in &keepalives {
+        assert_eq!(
+            (k.node, k.from, k.to),
+            (0, sock(CLIENT, 4500), sock(GATEWAY, 4500))
+        );
+    }
+    assert!(sim.nodes[0].has_log("KA list add: 10.0.0.2[4500]->198.51.100.1[4500]"));
+    // The gateway takes them silently.
+    assert!(
+        !sim.nodes[1].has_log_containing("invalid ISAKMP header"),
+        "{}",
+        sim.dump()
+    );
+}
+
+#[test]
+fn natt_keepalive_timer_sets_the_interval() {
+    let mut sim = NatSim::new("nat_traversal on;", "nat_traversal on;", true);
+    // Rebuild the client with timer { natt_keepalive 5 sec; }.
+    let sa_c = sainfo(&format!("{CLIENT}/32"), "172.16.2.0/24", SAINFO);
+    sim.nodes[0] = Node::new(
+        CLIENT,
+        &format!(
+            "timer {{ natt_keepalive 5 sec; }}\n{}",
+            conf(GATEWAY, "nat_traversal on;", PROPOSAL, &sa_c)
+        ),
+        &format!("{GATEWAY} natt key\n"),
+        11,
+    );
+    let p_out = policy(
+        &format!("{CLIENT}/32"),
+        "172.16.2.0/24",
+        Direction::Out,
+        Mode::Tunnel,
+        Some((CLIENT, GATEWAY)),
+        7,
+    );
+    let now = sim.now;
+    sim.nodes[0]
+        .engine
+        .handle_kernel_event(now, acquire(CLIENT, GATEWAY, p_out));
+    sim.run_for(Duration::from_secs(5));
+    established(&sim);
+    let before = sim.sent.len();
+    sim.run_for(Duration::from_secs(21));
+    let n = sim.sent[before..]
+        .iter()
+        .filter(|s| s.bytes == [0xff])
+        .count();
+    assert_eq!(n, 4);
+}
+
+#[test]
+fn no_nat_no_float_and_plain_esp() {
+    let mut sim = NatSim::new("nat_traversal on;", "nat_traversal on;", false);
+    sim.run_for(Duration::from_secs(70));
+    let ((c_in, c_out), (g_in, _)) = established(&sim);
+    for n in &sim.nodes {
+        assert!(n.has_log("NAT not detected "), "{}", sim.dump());
+        assert!(!n.has_log_containing("ports changed"));
+    }
+    assert!(sim
+        .sent
+        .iter()
+        .all(|s| s.from.port() == 500 && s.bytes.len() > 1));
+    assert_eq!((c_in.natt, c_out.natt, g_in.natt), (None, None, None));
+}
+
+#[test]
+fn force_makes_both_sides_see_a_nat() {
+    let mut sim = NatSim::new("nat_traversal force;", "nat_traversal on;", false);
+    sim.run_for(Duration::from_secs(5));
+    let ((_, c_out), (g_in, _)) = established(&sim);
+    let (c, g) = (&sim.nodes[0], &sim.nodes[1]);
+    assert!(c.has_log(&format!(
+        "Hashing {GATEWAY}[500] with algo #1 (NAT-T forced)"
+    )));
+    assert!(c.has_log("NAT detected: ME PEER"), "{}", sim.dump());
+    // The zero address in the forced hashes matches nothing the gateway sees.
+    assert!(g.has_log("NAT detected: ME PEER"), "{}", sim.dump());
+    assert_eq!(c_out.natt.map(|n| (n.sport, n.dport)), Some((4500, 4500)));
+    assert_eq!(g_in.natt.map(|n| (n.sport, n.dport)), Some((4500, 4500)));
+}
+
+#[test]
+fn a_peer_without_natt_gets_none() {
+    let mut sim = NatSim::new("nat_traversal on;", "", true);
+    sim.run_for(Duration::from_secs(5));
+    let ((c_in, _), (g_in, _)) = established(&sim);
+    let gw_msgs = sim.ike_sent(1);
+    let m2 = Message::decode(&gw_msgs[0].2).unwrap();
+    assert!(!m2.payloads.contains(&Payload::VendorId(vid("RFC 3947"))));
+    for n in &sim.nodes {
+        assert!(!n.has_log_containing("NAT detected"), "{}", sim.dump());
+        assert!(!n.has_log_containing("Selected NAT-T"));
+    }
+    assert!(sim.sent.iter().all(|s| s.from.port() == 500));
+    assert_eq!((c_in.natt, g_in.natt), (None, None));
+}
+
+#[test]
+fn datagrams_on_4500_without_the_marker_are_not_ike() {
+    let mut sim = NatSim::new("nat_traversal on;", "nat_traversal on;", true);
+    // The client's first message, delivered to the gateway's 4500 without a marker,
+    // is dropped; with one it starts a negotiation.
+    let now = sim.now;
+    let mut first = None;
+    while let Some(out) = sim.nodes[0].engine.next_output() {
+        if let Output::Send { bytes, .. } = out {
+            first.get_or_insert(bytes);
+        }
+    }
+    let first = first.unwrap();
+    assert!(Header::decode(&first).is_ok());
+    let g = &mut sim.nodes[1].engine;
+    g.handle_datagram(now, sock(GATEWAY, 4500), sock(NAT, 44500), &first);
+    let said = |g: &mut racoon::engine::Engine| {
+        let mut logs = Vec::new();
+        while let Some(o) = g.next_output() {
+            if let Output::Log { text, .. } = o {
+                logs.push(text);
+            }
+        }
+        logs
+    };
+    assert!(!said(g).iter().any(|l| l.contains("respond new phase 1")));
+    let mut marked = vec![0, 0, 0, 0];
+    marked.extend_from_slice(&first);
+    g.handle_datagram(now, sock(GATEWAY, 4500), sock(NAT, 44500), &marked);
+    assert!(said(g).iter().any(|l| l.contains("respond new phase 1")));
+}
