@@ -219,9 +219,12 @@ impl AdminServer {
     /// Events since the last turn, to the connections that asked for them; a
     /// connection waiting on a handle that is gone is closed after its last event.
     fn push_events(&mut self, engine: &Engine, wall: i64) {
-        let emitted = self
-            .tracker
-            .update(&engine.admin_ph1s(), &engine.admin_ph2s(), wall);
+        let emitted = self.tracker.update_with_dpd(
+            &engine.admin_ph1s(),
+            &engine.admin_ph2s(),
+            engine.dpd_dead(),
+            wall,
+        );
         for e in emitted {
             let bytes = event_message(&e.event);
             for c in &mut self.conns {

@@ -15,6 +15,7 @@
 
 pub mod admin;
 mod aggressive;
+mod dpd;
 mod ident;
 mod info;
 mod install;
@@ -81,6 +82,8 @@ pub struct Engine {
     out: VecDeque<Output>,
     next_id: u64,
     armed: Option<Instant>,
+    /// ISAKMP SAs lately declared dead by DPD (their ids), for the admin events.
+    dpd_dead: Vec<u64>,
 }
 
 impl Engine {
@@ -102,6 +105,7 @@ impl Engine {
             out: VecDeque::new(),
             next_id: 1,
             armed: None,
+            dpd_dead: Vec::new(),
         }
     }
 
@@ -112,10 +116,13 @@ impl Engine {
 
     /// When [`Engine::handle_timeout`] wants to be called next.
     pub fn poll_timeout(&self) -> Option<Instant> {
-        let ph1 = self
-            .ph1s
-            .iter()
-            .flat_map(|p| [p.retx.as_ref().map(|r| r.next_at), Some(p.expire_at)]);
+        let ph1 = self.ph1s.iter().flat_map(|p| {
+            [
+                p.retx.as_ref().map(|r| r.next_at),
+                Some(p.expire_at),
+                p.dpd.next_at,
+            ]
+        });
         let ph2 = self.ph2s.iter().flat_map(|p| {
             let deadline = (p.state != Ph2State::Established).then_some(p.expire_at);
             [p.retx.as_ref().map(|r| r.next_at), deadline]
@@ -566,6 +573,7 @@ impl Engine {
     fn timeouts(&mut self, now: Instant) {
         self.recvd.expire(now);
         self.natt_keepalives(now);
+        self.dpd_timeouts(now);
         let mut i = 0;
         while i < self.ph1s.len() {
             if self.ph1_timeout(now, i) {

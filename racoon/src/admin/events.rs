@@ -41,6 +41,19 @@ pub struct Tracker {
 impl Tracker {
     /// The events since the last call; `now` is the wall clock for their timestamps.
     pub fn update(&mut self, ph1s: &[Ph1View], ph2s: &[Ph2View], now: i64) -> Vec<Emitted> {
+        self.update_with_dpd(ph1s, ph2s, &[], now)
+    }
+
+    /// [`Tracker::update`], where `dpd_dead` names the phase-1 handles DPD declared
+    /// dead (`Engine::dpd_dead`): one of them that vanished is reported "dead peer
+    /// detected" first, as isakmp_info_send_r_u does before purging.
+    pub fn update_with_dpd(
+        &mut self,
+        ph1s: &[Ph1View],
+        ph2s: &[Ph2View],
+        dpd_dead: &[u64],
+        now: i64,
+    ) -> Vec<Emitted> {
         let mut out = Vec::new();
         let ev = |kind, ends_at: Option<(SocketAddr, SocketAddr)>, msgid| Event {
             kind,
@@ -94,6 +107,20 @@ impl Tracker {
                     msgid: p.msgid,
                 },
             );
+        }
+        let mut dead: Vec<(&u64, &Seen1)> = self
+            .ph1
+            .iter()
+            .filter(|(id, _)| !ph1_now.contains_key(id) && dpd_dead.contains(id))
+            .collect();
+        dead.sort_by_key(|(id, _)| **id);
+        for (id, s) in dead {
+            out.push(Emitted {
+                event: ev(evt::PHASE1_DPD_TIMEOUT, Some((s.local, s.remote)), 0),
+                ph1: Some(*id),
+                ph2: None,
+                ends: false,
+            });
         }
         let mut gone2: Vec<(&u64, &Seen2)> = self
             .ph2

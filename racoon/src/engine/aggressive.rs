@@ -190,6 +190,7 @@ impl Engine {
         if let Some(v) = vendor_id::ours() {
             payloads.push(Payload::VendorId(v));
         }
+        payloads.extend(self.dpd_vid(rmconf, None));
         let msg = Message {
             header: Header::new(icookie, [0; 8], ExchangeType::Aggressive, Flags(0), 0),
             payloads,
@@ -377,6 +378,7 @@ impl Engine {
             )
         });
         let i = self.ph1s.len() - 1;
+        self.dpd_peer_vids(i, &msg.payloads);
         match self.aggressive_r2(i, &sa, transform, choice) {
             Ok(out) => {
                 self.next_message(now, i, bytes, out, true);
@@ -429,6 +431,9 @@ impl Engine {
         ];
         if let Some(v) = vendor_id::ours() {
             payloads.push(Payload::VendorId(v));
+        }
+        if p.dpd.peer {
+            payloads.push(Payload::VendorId(vendor_id::dpd()));
         }
         let msg = Message {
             header: Header::new(p.icookie, p.rcookie, ExchangeType::Aggressive, Flags(0), 0),
@@ -522,6 +527,7 @@ impl Engine {
         .encode()
         .map_err(|e| Ignore::Fatal(e.to_string()))?;
         self.next_message(now, i, bytes, out, false);
+        self.dpd_peer_vids(i, &msg.payloads);
         self.established(now, i);
         Ok(())
     }

@@ -144,7 +144,7 @@ impl Engine {
 
     pub(super) fn info_packet(
         &mut self,
-        _now: Instant,
+        now: Instant,
         _local: SocketAddr,
         remote: SocketAddr,
         header: &Header,
@@ -206,6 +206,12 @@ impl Engine {
                 return;
             };
             match p {
+                Payload::Notification(n) if n.message_type == NotifyType::DpdRUThere => {
+                    self.dpd_r_u_there(i, &n)
+                }
+                Payload::Notification(n) if n.message_type == NotifyType::DpdRUThereAck => {
+                    self.dpd_ack(now, i, &n)
+                }
                 Payload::Notification(n) => self.notified(i, &n),
                 Payload::Delete(d) => self.deleted(i, &d),
                 _ => {}

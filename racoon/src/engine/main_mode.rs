@@ -52,6 +52,7 @@ impl Engine {
             payloads.push(Payload::VendorId(v));
         }
         payloads.extend(self.natt_vids(rmconf));
+        payloads.extend(self.dpd_vid(rmconf, None));
         let msg = Message {
             header: Header::new(
                 icookie,
@@ -207,6 +208,7 @@ impl Engine {
         }
         let natt = self.natt_offered(rmconf, &msg.payloads);
         payloads.extend(natt.map(|v| Payload::VendorId(v.vid())));
+        payloads.extend(self.dpd_vid(rmconf, Some(&msg.payloads)));
         let reply = Message {
             header: Header::new(
                 msg.header.initiator_cookie,
@@ -238,6 +240,7 @@ impl Engine {
                 &timer,
             )
         });
+        self.dpd_peer_vids(self.ph1s.len() - 1, &msg.payloads);
         let last = self.ph1s.len() - 1;
         self.ph1s[last].natt.version = natt;
         self.remember(now, bytes, Some((local, remote, out.clone())));
@@ -275,6 +278,7 @@ impl Engine {
         self.ph1s[i].rcookie = msg.header.responder_cookie;
         self.ph1s[i].choice = Some(choice);
         self.natt_take_vids(i, &msg.payloads);
+        self.dpd_peer_vids(i, &msg.payloads);
         let out = self.ke_nonce_message(i, choice)?;
         self.ph1s[i].state = Ph1State::MainI3;
         self.next_message(now, i, bytes, out, true);
@@ -595,6 +599,7 @@ impl Engine {
                 data,
             );
         }
+        self.dpd_start(now, i);
         self.ph1_established(now, i);
     }
 }

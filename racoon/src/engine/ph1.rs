@@ -76,6 +76,8 @@ pub(crate) struct Ph1 {
     pub peer_id: Option<PeerId>,
     /// NAT traversal: the version agreed, what NAT-D found, floating, keepalives.
     pub natt: super::natt::Ph1Natt,
+    /// Dead peer detection: whether the peer does it, the R-U-THERE schedule.
+    pub dpd: super::dpd::DpdState,
 }
 
 /// A received phase-1 ID: decoded, and its payload body as the hash covers it.
@@ -125,6 +127,7 @@ impl Ph1 {
             claim_lifetime: false,
             peer_id: None,
             natt: Default::default(),
+            dpd: Default::default(),
         }
     }
 

@@ -36,6 +36,16 @@ pub(crate) fn ours() -> Option<Vec<u8>> {
     md5("KAME/racoon")
 }
 
+/// The DPD vendor ID, sent in phase 1 when the `remote` section has `dpd` on.
+pub(crate) fn dpd() -> Vec<u8> {
+    DPD.to_vec()
+}
+
+/// Whether a received vendor ID is the DPD one.
+pub(crate) fn is_dpd(vid: &[u8]) -> bool {
+    vid.get(..16) == Some(&DPD[..])
+}
+
 /// The printable name of a received vendor ID, if known.
 pub(crate) fn name(vid: &[u8]) -> Option<String> {
     if vid.len() >= 16 && vid.get(..16) == Some(&DPD[..]) {
