@@ -15,6 +15,7 @@ mod bypass;
 mod daemonize;
 mod kernel_io;
 mod log;
+mod natt_socket;
 mod signals;
 mod sockets;
 
@@ -234,6 +235,7 @@ fn open_sockets(
             Err(e) => logger.log(LogLevel::Error, &format!("failed to bind to {a}: {e}")),
         }
     }
+    natt_socket::open(config, &mut out, config.listen.strict_address, logger)?;
     Ok(out)
 }
 

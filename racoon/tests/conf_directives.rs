@@ -126,12 +126,7 @@ complex_bundle off;
     let features: Vec<Feature> = c.unimplemented.iter().map(|u| u.feature).collect();
     assert_eq!(
         features,
-        [
-            Feature::BackupSa,
-            Feature::Privsep,
-            Feature::NatTraversal,
-            Feature::Gssapi
-        ]
+        [Feature::BackupSa, Feature::Privsep, Feature::Gssapi]
     );
 
     let c = parse("listen { adminsock disabled; } listen { adminsock \"/tmp/r.sock\"; }");
@@ -279,7 +274,6 @@ remote "gw" {
             "script hooks are not implemented yet: script at racoon.conf:19",
             "IKE fragmentation is not implemented yet: ike_frag force at racoon.conf:21",
             "ESP fragmentation is not implemented yet: esp_frag at racoon.conf:22",
-            "NAT traversal is not implemented yet: nat_traversal force at racoon.conf:28",
             "dead peer detection is not implemented yet: dpd_delay 30 at racoon.conf:30",
             "XAuth is not implemented yet: authentication_method xauth_psk_client at racoon.conf:37",
             "XAuth is not implemented yet: authentication_method xauth_psk_client at racoon.conf:44",

@@ -103,7 +103,8 @@ fn kame_natt() {
     check_proposal(&c, AuthMethod::PreSharedKey);
     check_net_to_net_sainfo(&c, 1);
     let features: Vec<Feature> = c.unimplemented.iter().map(|u| u.feature).collect();
-    assert_eq!(features, [Feature::NatTraversal; 3]);
+    // NAT traversal is implemented: nothing in this seed is left to warn about.
+    assert!(features.is_empty(), "{features:?}");
 }
 
 #[test]

@@ -64,7 +64,7 @@ impl Feature {
             Feature::Hybrid => false,
             Feature::Xauth => false,
             Feature::ModeCfg => false,
-            Feature::NatTraversal => false,
+            Feature::NatTraversal => true,
             Feature::Dpd => false,
             Feature::IkeFrag => false,
             Feature::EspFrag => false,

@@ -1,0 +1,157 @@
+# NAT traversal (RFC 3947/3948): a road warrior behind a masquerading router.
+#
+#   client 192.168.10.2 --- 192.168.10.1 router 203.0.113.1 --- 203.0.113.2 gw 172.16.2.1 --- lan2 172.16.2.10
+#
+# The router rewrites everything the client sends toward the gateway to its own address
+# (nftables masquerade); nobody routes 192.168.10.0/24 or 172.16.2.0/24 across it in the
+# clear. Our racoon runs on the client and on the gateway with `nat_traversal on`. A ping
+# from the client to lan2 starts main mode: both sides announce RFC 3947, the NAT-D
+# payloads show the client behind a NAT, IKE floats to port 4500 and the SAs go in as ESP
+# in UDP. Checked: the NAT-T lines of both logs, the ping, what crosses the router's
+# outside link (only UDP 4500: ESP in UDP both ways, keepalives from the client, never
+# the client's own address), the gateway's SAs (ESP in UDP to the router's address, with
+# the ports as the NAT left them) and their packet counters growing.
+
+host client
+host router
+host gw
+link client 192.168.10.2/24 router 192.168.10.1/24
+link router 203.0.113.1/24 gw 203.0.113.2/24
+on client ip route add default via 192.168.10.1
+nat router gw
+lan gw 172.16.2.1/24 lan2 172.16.2.10/24
+# Without a route the gateway would not even look for the policy of its answers.
+on gw ip route add 192.168.10.0/24 via 203.0.113.1
+
+# natt_conf HOST PEER [HEAD]: HOST's racoon.conf (main mode, PSK, nat_traversal on,
+# sainfo anonymous) and psk.txt with the key for PEER.
+natt_conf() {
+	local h=$1 peer=$2 head=${3:-} etc
+	etc=$(hostdir "$h")/etc
+	printf '%s\t%s\n' "$peer" "natt secret" >"$etc/psk.txt"
+	chmod 600 "$etc/psk.txt"
+	cat >"$etc/racoon.conf" <<CONF
+path pre_shared_key "$etc/psk.txt";
+$head
+remote $peer {
+	exchange_mode main;
+	nat_traversal on;
+	proposal {
+		encryption_algorithm aes;
+		hash_algorithm sha1;
+		authentication_method pre_shared_key;
+		dh_group modp1024;
+	}
+}
+
+sainfo anonymous {
+	encryption_algorithm aes;
+	authentication_algorithm hmac_sha1;
+	compression_algorithm deflate;
+}
+CONF
+}
+
+# The client sends a keepalive every 2 s so that the capture sees some.
+natt_conf client 203.0.113.2 'timer { natt_keepalive 2 sec; }'
+# The gateway knows the client only as the NAT's address.
+natt_conf gw 203.0.113.1
+
+cat >"$(hostdir client)/etc/policies.conf" <<'POL'
+flush;
+spdflush;
+spdadd 192.168.10.2/32 172.16.2.0/24 any -P out ipsec esp/tunnel/192.168.10.2-203.0.113.2/require;
+spdadd 172.16.2.0/24 192.168.10.2/32 any -P in ipsec esp/tunnel/203.0.113.2-192.168.10.2/require;
+POL
+cat >"$(hostdir gw)/etc/policies.conf" <<'POL'
+flush;
+spdflush;
+spdadd 172.16.2.0/24 192.168.10.2/32 any -P out ipsec esp/tunnel/203.0.113.2-203.0.113.1/require;
+spdadd 192.168.10.2/32 172.16.2.0/24 any -P in ipsec esp/tunnel/203.0.113.1-203.0.113.2/require;
+POL
+
+backends=(xfrm)
+[[ -e /proc/net/pfkey ]] && backends=(pfkey xfrm)
+for BACKEND in "${backends[@]}"; do
+	log "---- backend $BACKEND"
+	for h in client gw; do
+		on "$h" "$LAB_BIN/setkey" --backend "$BACKEND" -f "$(hostdir "$h")/etc/policies.conf"
+		on "$h" "$LAB_BIN/racoon" -t -f "$(hostdir "$h")/etc/racoon.conf" ||
+			fail "racoon -t rejects $h's racoon.conf"
+	done
+	LOGC=$(hostdir client)/log/racoon-$BACKEND.log
+	LOGG=$(hostdir gw)/log/racoon-$BACKEND.log
+	spawn client "racoon-client-$BACKEND" "$LAB_BIN/racoon" --backend "$BACKEND" -F -f "$(hostdir client)/etc/racoon.conf" -l "$LOGC"
+	RC=${LAB_PIDS[-1]}
+	spawn gw "racoon-gw-$BACKEND" "$LAB_BIN/racoon" --backend "$BACKEND" -F -f "$(hostdir gw)/etc/racoon.conf" -l "$LOGG"
+	RG=${LAB_PIDS[-1]}
+	# The first PF_KEY REGISTER of a boot probes every algorithm (a minute or two
+	# in the VM without KVM).
+	wait_for "racoon on the client listening on 4500" 200 grep -qF "192.168.10.2[4500] used for NAT-T" "$LOGC"
+	wait_for "racoon on the gateway listening on 4500" 60 grep -qF "203.0.113.2[4500] used for NAT-T" "$LOGG"
+
+	capture router "$(ifname gw)" outside "udp or esp or icmp"
+	wait_for "a ping client -> lan2 through the NAT" 60 on client ping -c 1 -W 1 172.16.2.10
+	sa=$(on gw ip -s xfrm state)
+	spi=$(awk '/^src 203.0.113.1 dst 203.0.113.2/ { getline; sub(/\(.*/, "", $4); print $4; exit }' <<<"$sa")
+	[[ -n $spi ]] || fail "$BACKEND: no SA from the NAT's address on the gateway:
+$sa"
+	before=$(xfrm_packets gw "$spi")
+	on client ping -c 5 -i 0.3 -W 2 172.16.2.10 >/dev/null || fail "$BACKEND: pings after the tunnel came up were lost"
+	after=$(xfrm_packets gw "$spi")
+	# Keepalives every 2 s: wait for two on the outside link.
+	sleep 4.5
+	wire=$(capture_text outside)
+
+	log "==== $BACKEND: racoon log, client"
+	cat "$LOGC"
+	log "==== $BACKEND: racoon log, gateway"
+	cat "$LOGG"
+	log "==== $BACKEND: ip -s xfrm state on the gateway"
+	printf '%s\n' "$sa"
+	log "==== $BACKEND: the router's outside link"
+	head -n 30 <<<"$wire"
+	sad=$(on gw "$LAB_BIN/setkey" --backend "$BACKEND" -D)
+	log "==== $BACKEND: setkey -D on the gateway"
+	printf '%s\n' "$sad"
+
+	c=$(cat "$LOGC") g=$(cat "$LOGG")
+	for who in client gw; do
+		[[ $who == client ]] && text=$c || text=$g
+		expect_contains "$BACKEND: $who: version" "$text" "Selected NAT-T version: RFC 3947"
+		expect_contains "$BACKEND: $who: NAT-D sent" "$text" "Adding remote and local NAT-D payloads."
+		expect_contains "$BACKEND: $who: phase 2" "$text" "IPsec-SA established: ESP/Tunnel"
+		expect_not_contains "$BACKEND: $who: NAT-T is no longer an unimplemented feature" "$text" "NAT traversal is not implemented"
+	done
+	expect_contains "$BACKEND: the client sees itself behind the NAT" "$c" "NAT detected: ME "
+	expect_contains "$BACKEND: the gateway sees the client behind it" "$g" "NAT detected: PEER"
+	expect_contains "$BACKEND: the client floats" "$c" "ISAKMP-SA established 192.168.10.2[4500]-203.0.113.2[4500]"
+	expect_contains "$BACKEND: the gateway follows the NAT's ports" "$g" "NAT-T: ports changed to: 203.0.113.1["
+	expect_contains "$BACKEND: the client keeps the mapping open" "$c" "KA list add: 192.168.10.2[4500]->203.0.113.2[4500]"
+
+	expect_contains "$BACKEND: IKE on 500 first" "$wire" "203.0.113.1.500 > 203.0.113.2.500: isakmp"
+	expect_contains "$BACKEND: IKE on 4500 after the float" "$wire" "> 203.0.113.2.4500: NONESP-encap: isakmp"
+	expect_contains "$BACKEND: ESP in UDP toward the gateway" "$wire" "> 203.0.113.2.4500: UDP-encap: ESP"
+	expect_contains "$BACKEND: ESP in UDP back to the NAT" "$wire" "203.0.113.2.4500 > 203.0.113.1."
+	expect_contains "$BACKEND: keepalives" "$wire" "isakmp-nat-keep-alive"
+	expect_not_contains "$BACKEND: no clear ICMP outside" "$wire" "ICMP echo"
+	expect_not_contains "$BACKEND: no plain ESP toward the gateway" "$wire" "203.0.113.2: ESP("
+	expect_not_contains "$BACKEND: no plain ESP back" "$wire" "203.0.113.1: ESP("
+	expect_not_contains "$BACKEND: the client's own address never crosses" "$wire" "192.168.10.2"
+
+	expect_contains "$BACKEND: gateway SA in from the NAT, ESP in UDP" "$sa" "encap type espinudp sport "
+	expect_eq "$BACKEND: gateway holds two ESP-in-UDP SAs" "$(grep -c 'encap type espinudp' <<<"$sa")" 2
+	expect_contains "$BACKEND: setkey -D names the NAT's address and ports" "$sad" "203.0.113.1["
+	expect_contains "$BACKEND: setkey -D shows esp-udp" "$sad" "esp-udp mode=tunnel"
+	((after >= before + 5)) || fail "$BACKEND: the gateway's inbound SA counted $before then $after packets"
+	log "ok: $BACKEND: inbound SA packets $before -> $after"
+
+	kill -TERM "$RC" "$RG"
+	wait "$RC" "$RG" || fail "$BACKEND: racoon did not exit cleanly on SIGTERM"
+	expect_eq "$BACKEND: client SAD empty after SIGTERM" "$(on client ip xfrm state)" ""
+	expect_eq "$BACKEND: gateway SAD empty after SIGTERM" "$(on gw ip xfrm state)" ""
+	# The router forgets the mappings, so the next backend starts afresh.
+	on router nft flush ruleset
+	nat router gw
+	on router conntrack -F 2>/dev/null || true
+done
