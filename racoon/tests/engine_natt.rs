@@ -56,19 +56,26 @@ struct NatSim {
 impl NatSim {
     /// Node 0 is the client (its address as it knows it), node 1 the gateway.
     fn new(client_remote: &str, gateway_remote: &str, nat: bool) -> NatSim {
+        NatSim::with_mode(client_remote, gateway_remote, nat, "main")
+    }
+
+    /// [`NatSim::new`] with phase 1 in `exchange_mode` (main or aggressive).
+    fn with_mode(client_remote: &str, gateway_remote: &str, nat: bool, mode: &str) -> NatSim {
         let client_addr = if nat { CLIENT } else { NAT };
+        let mode = format!("exchange_mode {mode};");
         let sa_c = sainfo(&format!("{client_addr}/32"), "172.16.2.0/24", SAINFO);
         let sa_g = sainfo("172.16.2.0/24", &format!("{client_addr}/32"), SAINFO);
         let c = Node::new(
             client_addr,
-            &conf(GATEWAY, client_remote, PROPOSAL, &sa_c),
+            &conf(GATEWAY, client_remote, PROPOSAL, &sa_c).replace("exchange_mode main;", &mode),
             &format!("{GATEWAY} natt key\n"),
             11,
         );
+        // Aggressive mode looks the key up by the client's ID: its own address.
         let g = Node::new(
             GATEWAY,
-            &conf(NAT, gateway_remote, PROPOSAL, &sa_g),
-            &format!("{NAT} natt key\n"),
+            &conf(NAT, gateway_remote, PROPOSAL, &sa_g).replace("exchange_mode main;", &mode),
+            &format!("{NAT} natt key\n{client_addr} natt key\n"),
             12,
         );
         let mut sim = NatSim {
@@ -103,6 +110,43 @@ impl NatSim {
         sim.nodes[0]
             .engine
             .handle_kernel_event(now, acquire(client_addr, GATEWAY, p_out));
+        sim
+    }
+
+    /// The same two engines made afresh, negotiating host-to-host transport mode.
+    fn transport() -> NatSim {
+        let sa_c = format!("sainfo anonymous {{\n {SAINFO}\n}}");
+        let c = Node::new(
+            CLIENT,
+            &conf(GATEWAY, "nat_traversal on;", PROPOSAL, &sa_c),
+            &format!("{GATEWAY} natt key\n"),
+            21,
+        );
+        let g = Node::new(
+            GATEWAY,
+            &conf(NAT, "nat_traversal on;", PROPOSAL, &sa_c),
+            &format!("{NAT} natt key\n"),
+            22,
+        );
+        let mut sim = NatSim {
+            nodes: [c, g],
+            now: Instant::now(),
+            nat: true,
+            queue: Default::default(),
+            sent: Vec::new(),
+        };
+        let p_out = policy(
+            &format!("{CLIENT}/32"),
+            &format!("{GATEWAY}/32"),
+            Direction::Out,
+            Mode::Transport,
+            None,
+            3,
+        );
+        let now = sim.now;
+        sim.nodes[0]
+            .engine
+            .handle_kernel_event(now, acquire(CLIENT, GATEWAY, p_out));
         sim
     }
 
@@ -535,4 +579,60 @@ fn datagrams_on_4500_without_the_marker_are_not_ike() {
     marked.extend_from_slice(&first);
     g.handle_datagram(now, sock(GATEWAY, 4500), sock(NAT, 44500), &marked);
     assert!(said(g).iter().any(|l| l.contains("respond new phase 1")));
+}
+
+#[test]
+fn aggressive_mode_floats_with_message_3() {
+    let mut sim = NatSim::with_mode("nat_traversal on;", "nat_traversal on;", true, "aggressive");
+    sim.run_for(Duration::from_secs(5));
+    let ((_, c_out), (g_in, _)) = established(&sim);
+    let (c, g) = (&sim.nodes[0], &sim.nodes[1]);
+    assert!(c.has_log("begin Aggressive mode."), "{}", sim.dump());
+    assert!(c.has_log("NAT detected: ME "), "{}", sim.dump());
+    assert!(g.has_log("NAT detected: PEER"), "{}", sim.dump());
+    let client_msgs = sim.ike_sent(0);
+    let gw_msgs = sim.ike_sent(1);
+    // Message 2 carries the chosen version's vendor ID and the NAT-D pair.
+    let m2 = Message::decode(&gw_msgs[0].2).unwrap();
+    let (ci, cr) = (m2.header.initiator_cookie, m2.header.responder_cookie);
+    assert!(m2.payloads.contains(&Payload::VendorId(vid("RFC 3947"))));
+    assert_eq!(
+        natd_payloads(&m2),
+        vec![
+            md5(&[&ci, &cr, &[203, 0, 113, 5], &nat_port(500).to_be_bytes()]),
+            md5(&[&ci, &cr, &[198, 51, 100, 1], &500u16.to_be_bytes()])
+        ]
+    );
+    // Message 3 goes to 4500 already (with the marker), its NAT-D of those ports.
+    assert_eq!(
+        (client_msgs[1].0, client_msgs[1].1),
+        (sock(CLIENT, 4500), sock(GATEWAY, 4500))
+    );
+    let m3 = Message::decode(&client_msgs[1].2).unwrap();
+    assert_eq!(
+        natd_payloads(&m3),
+        vec![
+            md5(&[&ci, &cr, &[198, 51, 100, 1], &4500u16.to_be_bytes()]),
+            md5(&[&ci, &cr, &[10, 0, 0, 2], &4500u16.to_be_bytes()])
+        ]
+    );
+    assert!(g.has_log("NAT-D payload #0 verified"));
+    assert_eq!(c_out.natt.map(|n| (n.sport, n.dport)), Some((4500, 4500)));
+    assert_eq!(
+        g_in.natt.map(|n| (n.sport, n.dport)),
+        Some((nat_port(4500), 4500))
+    );
+}
+
+#[test]
+fn transport_mode_sends_nat_oa_and_installs_the_original_address() {
+    let mut sim = NatSim::transport();
+    sim.run_for(Duration::from_secs(5));
+    let ((c_in, c_out), (g_in, g_out)) = established(&sim);
+    assert_eq!(c_out.mode, Mode::Transport);
+    assert_eq!(g_in.mode, Mode::Transport);
+    // The gateway learns the client's own address from NAT-OAi for its inbound SA.
+    assert_eq!(g_in.natt.and_then(|n| n.original_address), Some(ip(CLIENT)));
+    assert_eq!(g_out.natt.map(|n| n.dport), Some(nat_port(4500)));
+    assert_eq!(c_in.natt.map(|n| n.sport), Some(4500));
 }

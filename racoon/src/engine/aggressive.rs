@@ -190,6 +190,7 @@ impl Engine {
         if let Some(v) = vendor_id::ours() {
             payloads.push(Payload::VendorId(v));
         }
+        payloads.extend(self.natt_vids(rmconf));
         payloads.extend(self.dpd_vid(rmconf, None));
         let msg = Message {
             header: Header::new(icookie, [0; 8], ExchangeType::Aggressive, Flags(0), 0),
@@ -379,6 +380,7 @@ impl Engine {
         });
         let i = self.ph1s.len() - 1;
         self.dpd_peer_vids(i, &msg.payloads);
+        self.ph1s[i].natt.version = self.natt_offered(rmconf, &msg.payloads);
         match self.aggressive_r2(i, &sa, transform, choice) {
             Ok(out) => {
                 self.next_message(now, i, bytes, out, true);
@@ -421,6 +423,11 @@ impl Engine {
             p.transforms = vec![transform];
         }
         reply_sa.proposals.truncate(1);
+        let natt_vid = self.ph1s[i]
+            .natt
+            .version
+            .map(|v| Payload::VendorId(v.vid()));
+        let natd = self.natd_payloads(i).map_err(Ignore::Fatal)?;
         let p = &self.ph1s[i];
         let mut payloads = vec![
             Payload::Sa(reply_sa),
@@ -432,6 +439,8 @@ impl Engine {
         if let Some(v) = vendor_id::ours() {
             payloads.push(Payload::VendorId(v));
         }
+        payloads.extend(natt_vid);
+        payloads.extend(natd);
         if p.dpd.peer {
             payloads.push(Payload::VendorId(vendor_id::dpd()));
         }
@@ -518,11 +527,17 @@ impl Engine {
                 .err()
                 .unwrap_or_else(|| Ignore::Loud("HASH mismatched".to_owned())));
         }
+        // NAT-T: the responder's NAT-D decide whether message 3 already goes to 4500,
+        // with NAT-D of the ports it goes between.
+        self.natt_take_vids(i, &msg.payloads);
+        self.natd_check(i, &msg.payloads);
+        self.natt_float(now, i);
+        let natd = self.natd_payloads(i).map_err(Ignore::Fatal)?;
         let hash = self.own_hash(i)?;
         let p = &self.ph1s[i];
         let out = Message {
             header: Header::new(p.icookie, p.rcookie, ExchangeType::Aggressive, Flags(0), 0),
-            payloads: vec![Payload::Hash(hash)],
+            payloads: [vec![Payload::Hash(hash)], natd].concat(),
         }
         .encode()
         .map_err(|e| Ignore::Fatal(e.to_string()))?;
@@ -574,6 +589,7 @@ impl Engine {
                 }
             }
         }
+        self.natd_check(i, &msg.payloads);
         if let Some(iv) = next_iv {
             self.ph1s[i].iv = iv;
         }

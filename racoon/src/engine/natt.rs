@@ -512,6 +512,41 @@ mod tests {
     }
 
     #[test]
+    fn quick_mode_modes_go_udp_and_back() {
+        use crate::isakmp::{Proposal, ProtocolId, Transform};
+        let t = |mode: u16| Transform {
+            number: 1,
+            id: 12,
+            attributes: vec![
+                Attribute::basic(1, 1),
+                Attribute::basic(ENCAPSULATION_MODE, mode),
+            ],
+        };
+        let mut sa = SecurityAssociation::ipsec(vec![Proposal {
+            number: 1,
+            protocol: ProtocolId::Esp,
+            spi: vec![0, 0, 0x10, 0x01],
+            transforms: vec![t(1), t(2)],
+        }]);
+        let plain = sa.clone();
+        udp_encap_sa(&mut sa, Version::Rfc);
+        let modes = |sa: &SecurityAssociation| -> Vec<u64> {
+            sa.proposals[0]
+                .transforms
+                .iter()
+                .map(|t| t.attributes[1].value.as_u64().unwrap())
+                .collect()
+        };
+        assert_eq!(modes(&sa), [3, 4]);
+        assert_eq!(plain_encap_sa(&sa), (plain.clone(), true));
+        let mut draft = plain.clone();
+        udp_encap_sa(&mut draft, Version::Draft02);
+        assert_eq!(modes(&draft), [61443, 61444]);
+        assert_eq!(plain_encap_sa(&draft), (plain.clone(), true));
+        assert_eq!(plain_encap_sa(&plain), (plain, false));
+    }
+
+    #[test]
     fn marker_only_on_the_natt_port() {
         let a: SocketAddr = "10.0.0.1:4500".parse().unwrap();
         let b: SocketAddr = "10.0.0.1:500".parse().unwrap();
