@@ -274,7 +274,6 @@ remote "gw" {
             "script hooks are not implemented yet: script at racoon.conf:19",
             "IKE fragmentation is not implemented yet: ike_frag force at racoon.conf:21",
             "ESP fragmentation is not implemented yet: esp_frag at racoon.conf:22",
-            "dead peer detection is not implemented yet: dpd_delay 30 at racoon.conf:30",
             "XAuth is not implemented yet: authentication_method xauth_psk_client at racoon.conf:37",
             "XAuth is not implemented yet: authentication_method xauth_psk_client at racoon.conf:44",
         ]

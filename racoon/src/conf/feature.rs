@@ -65,7 +65,7 @@ impl Feature {
             Feature::Xauth => false,
             Feature::ModeCfg => false,
             Feature::NatTraversal => true,
-            Feature::Dpd => false,
+            Feature::Dpd => true,
             Feature::IkeFrag => false,
             Feature::EspFrag => false,
             Feature::Gssapi => false,
