@@ -430,3 +430,97 @@ whack_on() {
 sad_empty() { [[ -z $(on "$1" ip xfrm state) ]]; }
 # esp_count HOST N: HOST's SAD holds exactly N ESP SAs.
 esp_count() { [[ $(esp_spis "$1" | wc -l) == "$2" ]]; }
+
+# Two of our racoons against each other (scenarios 30-34).
+
+# racoon_pair H1 ADDR1 H2 ADDR2 BACKEND [TAG]: our racoon on each host with the host's
+# etc/racoon.conf (which `racoon -t` must accept first), in the foreground (-F), logs in
+# log/racoon-TAG.log (LOG1, LOG2; TAG defaults to BACKEND), pids in RACOON1 and RACOON2.
+# Returns once both listen on ADDR[500]: the first PF_KEY REGISTER of a boot probes
+# every algorithm, which takes a minute or two in the VM without KVM.
+racoon_pair() {
+	local h1=$1 a1=$2 h2=$3 a2=$4 b=$5 tag=${6:-$5} h
+	for h in "$h1" "$h2"; do
+		on "$h" "$LAB_BIN/racoon" -t -f "$(hostdir "$h")/etc/racoon.conf" ||
+			fail "racoon -t rejects $h's racoon.conf"
+	done
+	LOG1=$(hostdir "$h1")/log/racoon-$tag.log
+	LOG2=$(hostdir "$h2")/log/racoon-$tag.log
+	spawn "$h1" "racoon-$h1-$tag" "$LAB_BIN/racoon" --backend "$b" -F -f "$(hostdir "$h1")/etc/racoon.conf" -l "$LOG1"
+	RACOON1=${LAB_PIDS[-1]}
+	spawn "$h2" "racoon-$h2-$tag" "$LAB_BIN/racoon" --backend "$b" -F -f "$(hostdir "$h2")/etc/racoon.conf" -l "$LOG2"
+	RACOON2=${LAB_PIDS[-1]}
+	wait_for "racoon on $h1 listening" 200 grep -qF "$a1[500] used as isakmp port" "$LOG1"
+	wait_for "racoon on $h2 listening" 30 grep -qF "$a2[500] used as isakmp port" "$LOG2"
+}
+
+# kame_policies BACKEND: the KAME HOWTO's policy-only setkey file on gw1, and on gw2 the
+# same policies with in and out swapped (the tunnel ends stay), loaded with our setkey
+# (topo_kame_gateways).
+kame_policies() {
+	local seed=$LAB_ROOT/tests/seeds/kame-racoon-policies-192.168.1.100.conf
+	on gw1 "$LAB_BIN/setkey" --backend "$1" -f "$seed"
+	sed -e 's/-P in /-P IN /; s/-P out /-P in /; s/-P IN /-P out /' "$seed" >"$(hostdir gw2)/etc/policies.conf"
+	on gw2 "$LAB_BIN/setkey" --backend "$1" -f "$(hostdir gw2)/etc/policies.conf"
+}
+
+# kame_racoon_conf HOST PEER LOCAL-LAN PEER-LAN PSK-KEY PSK [SED-ARG...]: HOST's
+# racoon.conf from the KAME HOWTO 4.3.1 seed (the psk file in HOST's etc/, `remote PEER`,
+# the sainfo for the two LANs), edited further by the sed arguments, and psk.txt holding
+# PSK under PSK-KEY.
+kame_racoon_conf() {
+	local h=$1 peer=$2 mine=$3 theirs=$4 key=$5 psk=$6 etc
+	shift 6
+	etc=$(hostdir "$h")/etc
+	printf '%s\t%s\n' "$key" "$psk" >"$etc/psk.txt"
+	chmod 600 "$etc/psk.txt"
+	sed -e "s#\"/etc/psk.txt\"#\"$etc/psk.txt\"#" \
+		-e "s#^remote 192.168.2.100#remote $peer#" \
+		-e "s#^sainfo address 172.16.1.0/24 any address 172.16.2.0/24 any#sainfo address $mine any address $theirs any#" \
+		"$@" "$LAB_ROOT/tests/seeds/racoon-kame-psk.conf" >"$etc/racoon.conf"
+}
+
+# transport_policies HOST ME PEER: HOST's etc/policies.conf with host-to-host ESP
+# transport policies covering everything between ME and PEER (IKE included: racoon's
+# sockets bypass them), for `setkey -f`.
+transport_policies() {
+	cat >"$(hostdir "$1")/etc/policies.conf" <<POLICIES
+flush;
+spdflush;
+spdadd $2 $3 any -P out ipsec esp/transport//require;
+spdadd $3 $2 any -P in ipsec esp/transport//require;
+POLICIES
+}
+
+# psk_racoon_conf HOST PEER SECRET [KEY=VALUE...]: HOST's psk.txt (SECRET for PEER, mode
+# 0600) and a racoon.conf with a main-mode `remote PEER` (ph1_enc, sha1, pre-shared key,
+# modp1024) and `sainfo anonymous` (ph2_enc, hmac_sha1, deflate). Keys: ph1_enc and
+# ph2_enc (default aes), sainfo (more lines for the sainfo), head (lines before the
+# remote, such as a timer section).
+psk_racoon_conf() {
+	local h=$1 peer=$2 secret=$3 etc ph1_enc=aes ph2_enc=aes sainfo='' head=''
+	local "${@:4}"
+	etc=$(hostdir "$h")/etc
+	printf '%s\t%s\n' "$peer" "$secret" >"$etc/psk.txt"
+	chmod 600 "$etc/psk.txt"
+	cat >"$etc/racoon.conf" <<CONF
+path pre_shared_key "$etc/psk.txt";
+$head
+remote $peer {
+        exchange_mode main;
+        proposal {
+                encryption_algorithm $ph1_enc;
+                hash_algorithm sha1;
+                authentication_method pre_shared_key;
+                dh_group modp1024;
+        }
+}
+
+sainfo anonymous {
+$sainfo
+        encryption_algorithm $ph2_enc;
+        authentication_algorithm hmac_sha1;
+        compression_algorithm deflate;
+}
+CONF
+}

@@ -8,49 +8,10 @@
 
 topo_pair
 
-# racoon_conf HOST PEER: racoon.conf and psk.txt for HOST.
-racoon_conf() {
-	local h=$1 peer=$2 etc
-	etc=$(hostdir "$h")/etc
-	printf '%s\ttransport secret\n' "$peer" >"$etc/psk.txt"
-	chmod 600 "$etc/psk.txt"
-	cat >"$etc/racoon.conf" <<EOF
-path pre_shared_key "$etc/psk.txt";
-
-remote $peer {
-        exchange_mode main;
-        proposal {
-                encryption_algorithm aes;
-                hash_algorithm sha1;
-                authentication_method pre_shared_key;
-                dh_group modp1024;
-        }
-}
-
-sainfo anonymous {
-        pfs_group modp1024;
-        encryption_algorithm aes;
-        authentication_algorithm hmac_sha1;
-        compression_algorithm deflate;
-}
-EOF
-}
-
-# policies HOST ME PEER: the host-to-host transport policies, as setkey -f reads them.
-policies() {
-	local h=$1 me=$2 peer=$3
-	cat >"$(hostdir "$h")/etc/policies.conf" <<EOF
-flush;
-spdflush;
-spdadd $me $peer any -P out ipsec esp/transport//require;
-spdadd $peer $me any -P in ipsec esp/transport//require;
-EOF
-}
-
-policies left 10.0.0.1 10.0.0.2
-policies right 10.0.0.2 10.0.0.1
-racoon_conf left 10.0.0.2
-racoon_conf right 10.0.0.1
+transport_policies left 10.0.0.1 10.0.0.2
+transport_policies right 10.0.0.2 10.0.0.1
+psk_racoon_conf left 10.0.0.2 "transport secret" sainfo="        pfs_group modp1024;"
+psk_racoon_conf right 10.0.0.1 "transport secret" sainfo="        pfs_group modp1024;"
 
 backends=(xfrm)
 [[ -e /proc/net/pfkey ]] && backends=(pfkey xfrm)
@@ -58,18 +19,8 @@ for BACKEND in "${backends[@]}"; do
 	log "---- backend $BACKEND"
 	for h in left right; do
 		on "$h" "$LAB_BIN/setkey" --backend "$BACKEND" -f "$(hostdir "$h")/etc/policies.conf"
-		on "$h" "$LAB_BIN/racoon" -t -f "$(hostdir "$h")/etc/racoon.conf" ||
-			fail "racoon -t rejects $h's racoon.conf"
 	done
-	LOG1=$(hostdir left)/log/racoon-$BACKEND.log
-	LOG2=$(hostdir right)/log/racoon-$BACKEND.log
-	spawn left "racoon-left-$BACKEND" "$LAB_BIN/racoon" --backend "$BACKEND" -F -f "$(hostdir left)/etc/racoon.conf" -l "$LOG1"
-	RACOON1=${LAB_PIDS[-1]}
-	spawn right "racoon-right-$BACKEND" "$LAB_BIN/racoon" --backend "$BACKEND" -F -f "$(hostdir right)/etc/racoon.conf" -l "$LOG2"
-	RACOON2=${LAB_PIDS[-1]}
-	# The first PF_KEY REGISTER of a boot probes every algorithm (a minute or two).
-	wait_for "racoon on left listening" 200 grep -q "10.0.0.1\[500\] used as isakmp port" "$LOG1"
-	wait_for "racoon on right listening" 30 grep -q "10.0.0.2\[500\] used as isakmp port" "$LOG2"
+	racoon_pair left 10.0.0.1 right 10.0.0.2 "$BACKEND"
 
 	capture left to-right wire "host 10.0.0.1 and host 10.0.0.2"
 	wait_for "a ping left -> right in transport mode" 60 on left ping -c 1 -W 1 10.0.0.2

@@ -7,48 +7,25 @@
 # and quick mode, and the ping crosses as ESP. Both logs show the aggressive-mode
 # lines; the wire shows the aggressive exchange.
 
-SEEDS=$LAB_ROOT/tests/seeds
 topo_kame_gateways
 
 # racoon_conf HOST PEER LOCAL-LAN PEER-LAN MY-FQDN PEER-FQDN
 racoon_conf() {
-	local h=$1 peer=$2 mine=$3 theirs=$4 me=$5 them=$6 etc
-	etc=$(hostdir "$h")/etc
-	printf '%s\tan aggressive secret\n' "$them" >"$etc/psk.txt"
-	chmod 600 "$etc/psk.txt"
-	sed -e "s#\"/etc/psk.txt\"#\"$etc/psk.txt\"#" \
-		-e "s#^remote 192.168.2.100#remote $peer#" \
-		-e "s#exchange_mode main;#exchange_mode aggressive;\n\tmy_identifier fqdn \"$me\";\n\tpeers_identifier fqdn \"$them\";\n\tverify_identifier on;#" \
-		-e "s#^sainfo address 172.16.1.0/24 any address 172.16.2.0/24 any#sainfo address $mine any address $theirs any#" \
-		"$SEEDS/racoon-kame-psk.conf" >"$etc/racoon.conf"
+	kame_racoon_conf "$1" "$2" "$3" "$4" "$6" "an aggressive secret" \
+		-e "s#exchange_mode main;#exchange_mode aggressive;\n\tmy_identifier fqdn \"$5\";\n\tpeers_identifier fqdn \"$6\";\n\tverify_identifier on;#"
 }
 
 backends=(xfrm)
 [[ -e /proc/net/pfkey ]] && backends=(pfkey xfrm)
 for BACKEND in "${backends[@]}"; do
 	log "---- backend $BACKEND"
-	on gw1 "$LAB_BIN/setkey" --backend "$BACKEND" -f "$SEEDS/kame-racoon-policies-192.168.1.100.conf"
-	sed -e 's/-P in /-P IN /; s/-P out /-P in /; s/-P IN /-P out /' \
-		"$SEEDS/kame-racoon-policies-192.168.1.100.conf" >"$(hostdir gw2)/etc/policies.conf"
-	on gw2 "$LAB_BIN/setkey" --backend "$BACKEND" -f "$(hostdir gw2)/etc/policies.conf"
+	kame_policies "$BACKEND"
 
 	racoon_conf gw1 192.168.2.100 172.16.1.0/24 172.16.2.0/24 gw1.example.org gw2.example.org
 	racoon_conf gw2 192.168.1.100 172.16.2.0/24 172.16.1.0/24 gw2.example.org gw1.example.org
 	log "==== racoon.conf on gw1"
 	cat "$(hostdir gw1)/etc/racoon.conf"
-	for h in gw1 gw2; do
-		on "$h" "$LAB_BIN/racoon" -t -f "$(hostdir "$h")/etc/racoon.conf" ||
-			fail "racoon -t rejects $h's racoon.conf"
-	done
-	LOG1=$(hostdir gw1)/log/racoon-$BACKEND.log
-	LOG2=$(hostdir gw2)/log/racoon-$BACKEND.log
-	spawn gw1 "racoon-gw1-$BACKEND" "$LAB_BIN/racoon" --backend "$BACKEND" -F -f "$(hostdir gw1)/etc/racoon.conf" -l "$LOG1"
-	RACOON1=${LAB_PIDS[-1]}
-	spawn gw2 "racoon-gw2-$BACKEND" "$LAB_BIN/racoon" --backend "$BACKEND" -F -f "$(hostdir gw2)/etc/racoon.conf" -l "$LOG2"
-	RACOON2=${LAB_PIDS[-1]}
-	# The kernel's first SADB_REGISTER probes every algorithm (slow in the VM).
-	wait_for "racoon on gw1 listening" 200 grep -q "192.168.1.100\[500\] used as isakmp port" "$LOG1"
-	wait_for "racoon on gw2 listening" 30 grep -q "192.168.2.100\[500\] used as isakmp port" "$LOG2"
+	racoon_pair gw1 192.168.1.100 gw2 192.168.2.100 "$BACKEND"
 
 	capture inet to-gw1 wire "host 192.168.1.100 and host 192.168.2.100"
 	wait_for "a ping lan1 -> lan2 through the negotiated tunnel" 60 \

@@ -8,51 +8,15 @@
 
 topo_pair
 
-racoon_conf() { # HOST PEER
-	local h=$1 peer=$2 etc
-	etc=$(hostdir "$h")/etc
-	printf '%s\trekey secret\n' "$peer" >"$etc/psk.txt"
-	chmod 600 "$etc/psk.txt"
-	cat >"$etc/racoon.conf" <<EOF
-path pre_shared_key "$etc/psk.txt";
-
-remote $peer {
-        exchange_mode main;
-        proposal {
-                encryption_algorithm aes;
-                hash_algorithm sha1;
-                authentication_method pre_shared_key;
-                dh_group modp1024;
-        }
-}
-
-sainfo anonymous {
-        lifetime time 30 sec;
-        encryption_algorithm aes;
-        authentication_algorithm hmac_sha1;
-        compression_algorithm deflate;
-}
-EOF
-}
-
-policies() { # HOST ME PEER
-	cat >"$(hostdir "$1")/etc/policies.conf" <<EOF
-flush;
-spdflush;
-spdadd $2 $3 any -P out ipsec esp/transport//require;
-spdadd $3 $2 any -P in ipsec esp/transport//require;
-EOF
-}
-
 # spis HOST: the SPIs of the host's SAs, sorted, one a line.
 spis() {
 	on "$1" ip xfrm state | awk '$1 == "proto" && $3 == "spi" { print $4 }' | sort
 }
 
-policies left 10.0.0.1 10.0.0.2
-policies right 10.0.0.2 10.0.0.1
-racoon_conf left 10.0.0.2
-racoon_conf right 10.0.0.1
+transport_policies left 10.0.0.1 10.0.0.2
+transport_policies right 10.0.0.2 10.0.0.1
+psk_racoon_conf left 10.0.0.2 "rekey secret" sainfo="        lifetime time 30 sec;"
+psk_racoon_conf right 10.0.0.1 "rekey secret" sainfo="        lifetime time 30 sec;"
 
 backends=(xfrm)
 [[ -e /proc/net/pfkey ]] && backends=(pfkey xfrm)
@@ -61,14 +25,7 @@ for BACKEND in "${backends[@]}"; do
 	for h in left right; do
 		on "$h" "$LAB_BIN/setkey" --backend "$BACKEND" -f "$(hostdir "$h")/etc/policies.conf"
 	done
-	LOG1=$(hostdir left)/log/racoon-$BACKEND.log
-	LOG2=$(hostdir right)/log/racoon-$BACKEND.log
-	spawn left "racoon-left-$BACKEND" "$LAB_BIN/racoon" --backend "$BACKEND" -F -f "$(hostdir left)/etc/racoon.conf" -l "$LOG1"
-	RACOON1=${LAB_PIDS[-1]}
-	spawn right "racoon-right-$BACKEND" "$LAB_BIN/racoon" --backend "$BACKEND" -F -f "$(hostdir right)/etc/racoon.conf" -l "$LOG2"
-	RACOON2=${LAB_PIDS[-1]}
-	wait_for "racoon on left listening" 200 grep -q "10.0.0.1\[500\] used as isakmp port" "$LOG1"
-	wait_for "racoon on right listening" 30 grep -q "10.0.0.2\[500\] used as isakmp port" "$LOG2"
+	racoon_pair left 10.0.0.1 right 10.0.0.2 "$BACKEND"
 
 	wait_for "a ping left -> right in transport mode" 60 on left ping -c 1 -W 1 10.0.0.2
 	first=$(spis left)

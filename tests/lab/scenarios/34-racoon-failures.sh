@@ -10,47 +10,21 @@
 
 topo_pair
 
-# racoon_conf HOST PEER PSK PH1-ENC PH2-ENC
+# racoon_conf HOST PEER PSK PH1-ENC PH2-ENC: short retransmission timers, so that a
+# negotiation the peer never answers gives up within the scenario.
 racoon_conf() {
-	local h=$1 peer=$2 psk=$3 enc1=$4 enc2=$5 etc
-	etc=$(hostdir "$h")/etc
-	printf '%s\t%s\n' "$peer" "$psk" >"$etc/psk.txt"
-	chmod 600 "$etc/psk.txt"
-	cat >"$etc/racoon.conf" <<EOF
-path pre_shared_key "$etc/psk.txt";
-
+	psk_racoon_conf "$1" "$2" "$3" ph1_enc="$4" ph2_enc="$5" head="
 timer {
         counter 3;
         interval 2 sec;
         phase1 20 sec;
         phase2 15 sec;
 }
-
-remote $peer {
-        exchange_mode main;
-        proposal {
-                encryption_algorithm $enc1;
-                hash_algorithm sha1;
-                authentication_method pre_shared_key;
-                dh_group modp1024;
-        }
-}
-
-sainfo anonymous {
-        encryption_algorithm $enc2;
-        authentication_algorithm hmac_sha1;
-        compression_algorithm deflate;
-}
-EOF
+"
 }
 
 policies() { # HOST ME PEER
-	cat >"$(hostdir "$1")/etc/policies.conf" <<EOF
-flush;
-spdflush;
-spdadd $2 $3 any -P out ipsec esp/transport//require;
-spdadd $3 $2 any -P in ipsec esp/transport//require;
-EOF
+	transport_policies "$@"
 	on "$1" "$LAB_BIN/setkey" --backend xfrm -f "$(hostdir "$1")/etc/policies.conf"
 }
 
@@ -61,17 +35,9 @@ installed() {
 
 # start CASE: both racoons with the current files; logs in LOG1/LOG2.
 start() {
-	local c=$1
-	LOG1=$(hostdir left)/log/racoon-$c.log
-	LOG2=$(hostdir right)/log/racoon-$c.log
-	spawn left "racoon-left-$c" "$LAB_BIN/racoon" --backend xfrm -F -f "$(hostdir left)/etc/racoon.conf" -l "$LOG1"
-	RACOON1=${LAB_PIDS[-1]}
-	spawn right "racoon-right-$c" "$LAB_BIN/racoon" --backend xfrm -F -f "$(hostdir right)/etc/racoon.conf" -l "$LOG2"
-	RACOON2=${LAB_PIDS[-1]}
-	wait_for "racoon on left listening" 200 grep -q "10.0.0.1\[500\] used as isakmp port" "$LOG1"
-	wait_for "racoon on right listening" 30 grep -q "10.0.0.2\[500\] used as isakmp port" "$LOG2"
+	racoon_pair left 10.0.0.1 right 10.0.0.2 xfrm "$1"
 	# The ping only triggers the ACQUIRE; it cannot get through.
-	on left ping -c 1 -W 1 10.0.0.2 >/dev/null 2>&1 && fail "$c: a ping crossed without SAs"
+	on left ping -c 1 -W 1 10.0.0.2 >/dev/null 2>&1 && fail "$1: a ping crossed without SAs"
 	true
 }
 

@@ -10,47 +10,27 @@
 # reload-config makes a changed sainfo (aes) apply to the next negotiation. Errors: no daemon, wrong socket, permission denied, bad
 # selector. The socket is gone once racoon exits.
 
-SEEDS=$LAB_ROOT/tests/seeds
 topo_kame_gateways
 CTL=$LAB_BIN/racoonctl
 
 racoon_conf() { # HOST PEER LOCAL-LAN PEER-LAN
-	local h=$1 peer=$2 mine=$3 theirs=$4 etc
-	etc=$(hostdir "$h")/etc
-	printf '%s\tsimple psk\n' "$peer" >"$etc/psk.txt"
-	chmod 600 "$etc/psk.txt"
-	{
-		printf 'listen { adminsock "%s/racoon.sock"; }\n' "$(hostdir "$h")"
-		sed -e "s#\"/etc/psk.txt\"#\"$etc/psk.txt\"#" \
-			-e "s#^remote 192.168.2.100#remote $peer#" \
-			-e "s#^sainfo address 172.16.1.0/24 any address 172.16.2.0/24 any#sainfo address $mine any address $theirs any#" \
-			"$SEEDS/racoon-kame-psk.conf"
-	} >"$etc/racoon.conf"
+	kame_racoon_conf "$1" "$2" "$3" "$4" "$2" "simple psk" \
+		-e "1i listen { adminsock \"$(hostdir "$1")/racoon.sock\"; }"
 }
 
 BACKEND=xfrm
-on gw1 "$LAB_BIN/setkey" --backend "$BACKEND" -f "$SEEDS/kame-racoon-policies-192.168.1.100.conf"
-sed -e 's/-P in /-P IN /; s/-P out /-P in /; s/-P IN /-P out /' \
-	"$SEEDS/kame-racoon-policies-192.168.1.100.conf" >"$(hostdir gw2)/etc/policies.conf"
-on gw2 "$LAB_BIN/setkey" --backend "$BACKEND" -f "$(hostdir gw2)/etc/policies.conf"
+kame_policies "$BACKEND"
 racoon_conf gw1 192.168.2.100 172.16.1.0/24 172.16.2.0/24
 racoon_conf gw2 192.168.1.100 172.16.2.0/24 172.16.1.0/24
 SOCK1=$(hostdir gw1)/racoon.sock
 SOCK2=$(hostdir gw2)/racoon.sock
-LOG1=$(hostdir gw1)/log/racoon.log
-LOG2=$(hostdir gw2)/log/racoon.log
 
 # No daemon yet.
 out=$(on gw1 "$CTL" -s "$SOCK1" show-sa isakmp 2>&1) && fail "racoonctl without racoon succeeded"
 expect_eq "no daemon: one clear line" "$out" \
 	"racoonctl: cannot connect to racoon admin socket $SOCK1: No such file or directory (is racoon running?)"
 
-spawn gw1 racoon-gw1 "$LAB_BIN/racoon" --backend "$BACKEND" -F -f "$(hostdir gw1)/etc/racoon.conf" -l "$LOG1"
-RACOON1=${LAB_PIDS[-1]}
-spawn gw2 racoon-gw2 "$LAB_BIN/racoon" --backend "$BACKEND" -F -f "$(hostdir gw2)/etc/racoon.conf" -l "$LOG2"
-RACOON2=${LAB_PIDS[-1]}
-wait_for "racoon on gw1 listening" 200 grep -q "192.168.1.100\[500\] used as isakmp port" "$LOG1"
-wait_for "racoon on gw2 listening" 60 grep -q "192.168.2.100\[500\] used as isakmp port" "$LOG2"
+racoon_pair gw1 192.168.1.100 gw2 192.168.2.100 "$BACKEND"
 wait_for "gw1's admin socket" 10 test -S "$SOCK1"
 expect_eq "admin socket mode 0600 root:root" "$(stat -c '%a %U:%G' "$SOCK1")" "600 root:root"
 
