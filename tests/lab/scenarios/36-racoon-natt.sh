@@ -155,3 +155,74 @@ $sa"
 	nat router gw
 	on router conntrack -F 2>/dev/null || true
 done
+
+# strongSwan's charon as the gateway (IKEv1, a road-warrior connection for any address
+# with the client's ID), our racoon on the client behind the NAT (XFRM): charon must see
+# our NAT-T the way it sees its own.
+log "---- charon as the gateway"
+on gw "$LAB_BIN/setkey" -F
+on gw "$LAB_BIN/setkey" -FP
+cat >"$(hostdir gw)/etc/swanctl.conf" <<'SWAN'
+connections {
+	rw {
+		version = 1
+		local_addrs = 203.0.113.2
+		proposals = aes128-sha1-modp1024
+		local {
+			auth = psk
+			id = 203.0.113.2
+		}
+		remote {
+			auth = psk
+			id = 192.168.10.2
+		}
+		children {
+			rw {
+				local_ts = 172.16.2.0/24
+				remote_ts = 192.168.10.2/32
+				esp_proposals = aes128-sha1
+				mode = tunnel
+			}
+		}
+	}
+}
+secrets {
+	ike-rw {
+		id = 192.168.10.2
+		secret = "natt secret"
+	}
+}
+SWAN
+charon_start gw
+swanctl_on gw --load-all --file "$(hostdir gw)/etc/swanctl.conf" >"$(hostdir gw)/log/swanctl-load.log" 2>&1 ||
+	fail "swanctl could not load the gateway's connection"
+on client "$LAB_BIN/setkey" -f "$(hostdir client)/etc/policies.conf"
+LOGC=$(hostdir client)/log/racoon-charon.log
+spawn client racoon-client-charon "$LAB_BIN/racoon" -F -f "$(hostdir client)/etc/racoon.conf" -l "$LOGC"
+RC=${LAB_PIDS[-1]}
+wait_for "racoon on the client listening on 4500" 60 grep -qF "192.168.10.2[4500] used for NAT-T" "$LOGC"
+capture router "$(ifname gw)" charon "udp or esp or icmp"
+wait_for "a ping client -> lan2 through the NAT to charon" 60 on client ping -c 1 -W 1 172.16.2.10
+on client ping -c 3 -i 0.3 -W 2 172.16.2.10 >/dev/null || fail "charon: pings after the tunnel came up were lost"
+wire=$(capture_text charon)
+sas=$(swanctl_on gw --list-sas 2>/dev/null)
+c=$(cat "$LOGC")
+log "==== charon: racoon log, client"
+printf '%s\n' "$c"
+log "==== charon: swanctl --list-sas on the gateway"
+printf '%s\n' "$sas"
+log "==== charon: the router's outside link"
+head -n 20 <<<"$wire"
+expect_contains "charon: version" "$c" "Selected NAT-T version: RFC 3947"
+expect_contains "charon: the client sees itself behind the NAT" "$c" "NAT detected: ME "
+expect_contains "charon: the client floats" "$c" "ISAKMP-SA established 192.168.10.2[4500]-203.0.113.2[4500]"
+expect_contains "charon: phase 2" "$c" "IPsec-SA established: ESP/Tunnel 192.168.10.2->203.0.113.2"
+expect_contains "charon: IKE on 4500" "$wire" "> 203.0.113.2.4500: NONESP-encap: isakmp"
+expect_contains "charon: ESP in UDP toward the gateway" "$wire" "> 203.0.113.2.4500: UDP-encap: ESP"
+expect_contains "charon: ESP in UDP back" "$wire" "203.0.113.2.4500 > 203.0.113.1."
+expect_not_contains "charon: no clear ICMP outside" "$wire" "ICMP echo"
+expect_contains "charon: IKEv1 SA established" "$sas" "ESTABLISHED, IKEv1"
+expect_contains "charon: the CHILD_SA is ESP in UDP" "$sas" "INSTALLED, TUNNEL-in-UDP"
+expect_contains "charon: the client is behind the NAT's address" "$sas" "203.0.113.1[4500]"
+kill -TERM "$RC"
+wait "$RC" || fail "charon: racoon did not exit cleanly on SIGTERM"
