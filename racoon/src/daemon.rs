@@ -44,6 +44,8 @@ pub struct Settings {
     pub log_file: Option<PathBuf>,
     /// `-p`.
     pub isakmp_port: Option<u16>,
+    /// `-P`: the NAT-T port (4500).
+    pub natt_port: Option<u16>,
     /// `-4` (`Some(true)`) / `-6` (`Some(false)`).
     pub ipv4_only: Option<bool>,
     pub backend: Backend,
@@ -161,6 +163,7 @@ pub fn run(settings: &Settings, name: &str) -> Result<(), String> {
         local_addrs,
         Box::new(OsRng),
     );
+    engine.set_natt_port(settings.natt_port.unwrap_or(natt_socket::NATT_PORT));
     let mut kio = KernelIo::new(kernel);
     kio.load_policies(&mut engine, &mut logger);
 
@@ -235,7 +238,8 @@ fn open_sockets(
             Err(e) => logger.log(LogLevel::Error, &format!("failed to bind to {a}: {e}")),
         }
     }
-    natt_socket::open(config, &mut out, config.listen.strict_address, logger)?;
+    let natt_port = settings.natt_port.unwrap_or(natt_socket::NATT_PORT);
+    natt_socket::open(config, &mut out, natt_port, logger)?;
     Ok(out)
 }
 

@@ -82,6 +82,8 @@ pub struct Engine {
     out: VecDeque<Output>,
     next_id: u64,
     armed: Option<Instant>,
+    /// The port IKE floats to with NAT traversal (`racoon -P`, 4500).
+    natt_port: u16,
     /// ISAKMP SAs lately declared dead by DPD (their ids), for the admin events.
     dpd_dead: Vec<u64>,
 }
@@ -105,6 +107,7 @@ impl Engine {
             out: VecDeque::new(),
             next_id: 1,
             armed: None,
+            natt_port: natt::NATT_PORT,
             dpd_dead: Vec::new(),
         }
     }
@@ -260,7 +263,7 @@ impl Engine {
     }
 
     fn send(&mut self, from: SocketAddr, to: SocketAddr, bytes: Vec<u8>) {
-        let bytes = natt::wrap_datagram(from, bytes);
+        let bytes = natt::wrap_datagram(from, self.natt_port, bytes);
         self.out.push_back(Output::Send { from, to, bytes });
     }
 
@@ -376,7 +379,7 @@ impl Engine {
     }
 
     fn datagram(&mut self, now: Instant, local: SocketAddr, remote: SocketAddr, bytes: &[u8]) {
-        let Some(bytes) = natt::unwrap_datagram(local, bytes) else {
+        let Some(bytes) = natt::unwrap_datagram(local, self.natt_port, bytes) else {
             return;
         };
         let header = match Header::decode(bytes) {

@@ -58,6 +58,7 @@ fn main() -> ExitCode {
                 debug: opts.debug,
                 log_file: opts.log_file.clone(),
                 isakmp_port: opts.isakmp_port,
+                natt_port: opts.natt_port,
                 ipv4_only: opts.family.map(|f| f == cli::Family::Inet),
                 backend: opts.backend,
                 print_location: opts.print_location,

@@ -51,6 +51,8 @@ struct NatSim {
     nat: bool,
     queue: std::collections::VecDeque<(usize, SocketAddr, SocketAddr, Vec<u8>)>,
     sent: Vec<Sent>,
+    /// The port both engines float to (`racoon -P`).
+    natt_port: u16,
 }
 
 impl NatSim {
@@ -84,6 +86,7 @@ impl NatSim {
             nat,
             queue: Default::default(),
             sent: Vec::new(),
+            natt_port: 4500,
         };
         // The gateway's inbound policy has the NAT's address as the tunnel's end, as a
         // road-warrior gateway's must; the traffic is the client's own address.
@@ -134,6 +137,7 @@ impl NatSim {
             nat: true,
             queue: Default::default(),
             sent: Vec::new(),
+            natt_port: 4500,
         };
         let p_out = policy(
             &format!("{CLIENT}/32"),
@@ -268,7 +272,7 @@ impl NatSim {
             .iter()
             .filter(|s| s.node == node && s.bytes.len() > 1)
             .map(|s| {
-                let body = if s.from.port() == 4500 {
+                let body = if s.from.port() == self.natt_port {
                     assert_eq!(&s.bytes[..4], &[0, 0, 0, 0], "no non-ESP marker");
                     s.bytes[4..].to_vec()
                 } else {
@@ -635,4 +639,26 @@ fn transport_mode_sends_nat_oa_and_installs_the_original_address() {
     assert_eq!(g_in.natt.and_then(|n| n.original_address), Some(ip(CLIENT)));
     assert_eq!(g_out.natt.map(|n| n.dport), Some(nat_port(4500)));
     assert_eq!(c_in.natt.map(|n| n.sport), Some(4500));
+}
+
+#[test]
+fn racoon_p_moves_the_natt_port() {
+    let mut sim = NatSim::new("nat_traversal on;", "nat_traversal on;", true);
+    // The client's ACQUIRE already produced message 1; the port matters from the float.
+    sim.natt_port = 4501;
+    for n in &mut sim.nodes {
+        n.engine.set_natt_port(4501);
+    }
+    sim.run_for(Duration::from_secs(5));
+    let ((_, c_out), (g_in, _)) = established(&sim);
+    let client_msgs = sim.ike_sent(0);
+    assert_eq!(
+        (client_msgs[2].0, client_msgs[2].1),
+        (sock(CLIENT, 4501), sock(GATEWAY, 4501))
+    );
+    assert_eq!(c_out.natt.map(|n| (n.sport, n.dport)), Some((4501, 4501)));
+    assert_eq!(
+        g_in.natt.map(|n| (n.sport, n.dport)),
+        Some((nat_port(4501), 4501))
+    );
 }

@@ -45,8 +45,8 @@ pub fn bind(addr: SocketAddr) -> io::Result<IkeSocket> {
 }
 
 /// Where the NAT-T sockets go: the `isakmp_natt` addresses, or the IKE sockets'
-/// addresses on port 4500 when a remote uses NAT-T; none otherwise.
-pub fn addresses(config: &Config, ike: &[IkeSocket]) -> Result<Vec<SocketAddr>, String> {
+/// addresses on `port` (4500, `racoon -P`) when a remote uses NAT-T; none otherwise.
+pub fn addresses(config: &Config, ike: &[IkeSocket], port: u16) -> Result<Vec<SocketAddr>, String> {
     if !config.listen.isakmp_natt.is_empty() {
         return config
             .listen
@@ -68,7 +68,7 @@ pub fn addresses(config: &Config, ike: &[IkeSocket]) -> Result<Vec<SocketAddr>, 
     }
     let mut out: Vec<SocketAddr> = Vec::new();
     for s in ike {
-        let a = SocketAddr::new(s.local.ip(), NATT_PORT);
+        let a = SocketAddr::new(s.local.ip(), port);
         if !out.contains(&a) {
             out.push(a);
         }
@@ -76,14 +76,16 @@ pub fn addresses(config: &Config, ike: &[IkeSocket]) -> Result<Vec<SocketAddr>, 
     Ok(out)
 }
 
-/// Opens the NAT-T sockets beside the IKE ones in `out`, logging each as the original.
+/// Opens the NAT-T sockets beside the IKE ones in `out`, logging each as the original;
+/// with `strict_address` one that does not bind is fatal.
 pub fn open(
     config: &Config,
     out: &mut Vec<IkeSocket>,
-    strict: bool,
+    port: u16,
     logger: &mut Logger,
 ) -> Result<(), String> {
-    for a in addresses(config, out)? {
+    let strict = config.listen.strict_address;
+    for a in addresses(config, out, port)? {
         match bind(a) {
             Ok(s) => {
                 let (ip, port) = (s.local.ip(), s.local.port());
@@ -143,15 +145,19 @@ mod tests {
             )
         };
         let off = parse(&remote(""));
-        assert!(addresses(&off, &ike).unwrap().is_empty());
+        assert!(addresses(&off, &ike, 4500).unwrap().is_empty());
         let on = parse(&remote("nat_traversal on;"));
         assert_eq!(
-            addresses(&on, &ike).unwrap(),
+            addresses(&on, &ike, 4500).unwrap(),
             vec!["127.0.0.1:4500".parse::<SocketAddr>().unwrap()]
+        );
+        assert_eq!(
+            addresses(&on, &ike, 4501).unwrap(),
+            vec!["127.0.0.1:4501".parse::<SocketAddr>().unwrap()]
         );
         let listed = parse("listen { isakmp_natt 127.0.0.1 [4600]; }");
         assert_eq!(
-            addresses(&listed, &ike).unwrap(),
+            addresses(&listed, &ike, 4500).unwrap(),
             vec!["127.0.0.1:4600".parse::<SocketAddr>().unwrap()]
         );
     }

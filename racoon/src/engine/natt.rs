@@ -25,7 +25,7 @@ use common::sa::{Mode, NatT, Sa};
 use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
-/// The port IKE floats to and ESP-in-UDP uses.
+/// The port IKE floats to and ESP-in-UDP uses, unless `racoon -P` says otherwise.
 pub(crate) const NATT_PORT: u16 = 4500;
 
 /// What precedes an IKE message on port 4500, where ESP (whose SPI is never 0) shares the
@@ -135,21 +135,22 @@ pub(crate) fn natd_hash(
     hash.digest(&[icookie, rcookie, &ip, &addr.port().to_be_bytes()])
 }
 
-/// The IKE message inside a datagram received on `local`: on the NAT-T port the
-/// non-ESP marker is removed; keepalives and anything unmarked there are not IKE.
-pub(crate) fn unwrap_datagram(local: SocketAddr, bytes: &[u8]) -> Option<&[u8]> {
+/// The IKE message inside a datagram received on `local`: on the NAT-T port
+/// (`natt_port`) the non-ESP marker is removed; keepalives and anything unmarked there
+/// are not IKE.
+pub(crate) fn unwrap_datagram(local: SocketAddr, natt_port: u16, bytes: &[u8]) -> Option<&[u8]> {
     if bytes == KEEPALIVE {
         return None;
     }
-    if local.port() != NATT_PORT {
+    if local.port() != natt_port {
         return Some(bytes);
     }
     bytes.strip_prefix(&NON_ESP_MARKER[..])
 }
 
 /// A datagram to send from `from`: IKE from the NAT-T port carries the marker.
-pub(crate) fn wrap_datagram(from: SocketAddr, bytes: Vec<u8>) -> Vec<u8> {
-    if from.port() != NATT_PORT {
+pub(crate) fn wrap_datagram(from: SocketAddr, natt_port: u16, bytes: Vec<u8>) -> Vec<u8> {
+    if from.port() != natt_port {
         return bytes;
     }
     let mut out = Vec::with_capacity(4 + bytes.len());
@@ -202,6 +203,12 @@ pub(crate) fn plain_encap_sa(sa: &SecurityAssociation) -> (SecurityAssociation, 
 }
 
 impl Engine {
+    /// The port IKE floats to (`racoon -P`; 4500 by default). The daemon's NAT-T
+    /// sockets listen on it.
+    pub fn set_natt_port(&mut self, port: u16) {
+        self.natt_port = port;
+    }
+
     fn natt_mode(&self, rmconf: usize) -> NatTraversal {
         self.config
             .remotes
@@ -352,9 +359,10 @@ impl Engine {
         if !self.ph1s[i].natt.detected() {
             return;
         }
+        let port = self.natt_port;
         let p = &mut self.ph1s[i];
-        p.local.set_port(NATT_PORT);
-        p.remote.set_port(NATT_PORT);
+        p.local.set_port(port);
+        p.remote.set_port(port);
         p.natt.floated = true;
         self.natt_keepalive_add(now, i);
     }
@@ -550,12 +558,14 @@ mod tests {
     fn marker_only_on_the_natt_port() {
         let a: SocketAddr = "10.0.0.1:4500".parse().unwrap();
         let b: SocketAddr = "10.0.0.1:500".parse().unwrap();
-        assert_eq!(wrap_datagram(a, vec![1, 2]), vec![0, 0, 0, 0, 1, 2]);
-        assert_eq!(wrap_datagram(b, vec![1, 2]), vec![1, 2]);
-        assert_eq!(unwrap_datagram(a, &[0, 0, 0, 0, 9]), Some(&[9u8][..]));
-        assert_eq!(unwrap_datagram(a, &[1, 0, 0, 0, 9]), None);
-        assert_eq!(unwrap_datagram(a, &[0xff]), None);
-        assert_eq!(unwrap_datagram(b, &[0xff]), None);
-        assert_eq!(unwrap_datagram(b, &[7]), Some(&[7u8][..]));
+        assert_eq!(wrap_datagram(a, 4500, vec![1, 2]), vec![0, 0, 0, 0, 1, 2]);
+        assert_eq!(wrap_datagram(b, 4500, vec![1, 2]), vec![1, 2]);
+        assert_eq!(wrap_datagram(b, 500, vec![1, 2]), vec![0, 0, 0, 0, 1, 2]);
+        assert_eq!(unwrap_datagram(a, 4500, &[0, 0, 0, 0, 9]), Some(&[9u8][..]));
+        assert_eq!(unwrap_datagram(a, 4500, &[1, 0, 0, 0, 9]), None);
+        assert_eq!(unwrap_datagram(a, 4500, &[0xff]), None);
+        assert_eq!(unwrap_datagram(b, 4500, &[0xff]), None);
+        assert_eq!(unwrap_datagram(b, 4500, &[7]), Some(&[7u8][..]));
+        assert_eq!(unwrap_datagram(a, 4501, &[7]), Some(&[7u8][..]));
     }
 }
