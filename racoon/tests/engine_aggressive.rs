@@ -5,8 +5,6 @@
 #[allow(dead_code)]
 mod engine_sim;
 
-use common::policy::Direction;
-use common::sa::Mode;
 use engine_sim::*;
 use racoon::engine::Output;
 use racoon::isakmp::{ExchangeType, Flags, Header, IdData, Message, Payload};
@@ -41,24 +39,7 @@ fn pair(a: Side<'_>, b: Side<'_>, link: Link, seed: u64) -> Sim {
         seed + 1,
     );
     let mut sim = Sim::new(na, nb, link, seed + 2);
-    let p_in = policy(
-        "172.16.1.0/24",
-        "172.16.2.0/24",
-        Direction::In,
-        Mode::Tunnel,
-        Some((A, B)),
-        9,
-    );
-    sim.event(1, common::kernel::Event::PolicyAdded(p_in));
-    let p_out = policy(
-        "172.16.1.0/24",
-        "172.16.2.0/24",
-        Direction::Out,
-        Mode::Tunnel,
-        Some((A, B)),
-        7,
-    );
-    sim.event(0, acquire(A, B, p_out));
+    start_kame_tunnel(&mut sim);
     sim
 }
 
@@ -238,24 +219,7 @@ fn lossy_link_converges_in_aggressive_mode() {
         let na = Node::new(A, &a_conf, "gw2.example.org lossy\n", s);
         let nb = Node::new(B, &b_conf, "gw1.example.org lossy\n", s + 1);
         let mut sim = Sim::new(na, nb, link, s + 2);
-        let p_in = policy(
-            "172.16.1.0/24",
-            "172.16.2.0/24",
-            Direction::In,
-            Mode::Tunnel,
-            Some((A, B)),
-            9,
-        );
-        sim.event(1, common::kernel::Event::PolicyAdded(p_in));
-        let p_out = policy(
-            "172.16.1.0/24",
-            "172.16.2.0/24",
-            Direction::Out,
-            Mode::Tunnel,
-            Some((A, B)),
-            7,
-        );
-        sim.event(0, acquire(A, B, p_out));
+        start_kame_tunnel(&mut sim);
         sim.run_for(Duration::from_secs(300));
         let ok = sim.nodes[0].installs.len() == 1 && sim.nodes[1].installs.len() == 1;
         assert!(
@@ -735,24 +699,7 @@ fn an_anonymous_section_allowing_aggressive_takes_the_peer() {
     );
     let nb = Node::new(B, &b_conf, "gw1.example.org k\n", 41);
     let mut sim = Sim::new(na, nb, Link::default(), 42);
-    let p_in = policy(
-        "172.16.1.0/24",
-        "172.16.2.0/24",
-        Direction::In,
-        Mode::Tunnel,
-        Some((A, B)),
-        9,
-    );
-    sim.event(1, common::kernel::Event::PolicyAdded(p_in));
-    let p_out = policy(
-        "172.16.1.0/24",
-        "172.16.2.0/24",
-        Direction::Out,
-        Mode::Tunnel,
-        Some((A, B)),
-        7,
-    );
-    sim.event(0, acquire(A, B, p_out));
+    start_kame_tunnel(&mut sim);
     sim.run_for(Duration::from_secs(10));
     assert_converged(&sim);
     assert!(sim.nodes[1].has_log("begin Aggressive mode."));

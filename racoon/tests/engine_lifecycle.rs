@@ -7,8 +7,7 @@
 mod engine_sim;
 
 use common::kernel::Event;
-use common::policy::Direction;
-use common::sa::{Mode, Sa, SaId};
+use common::sa::{Sa, SaId};
 use engine_sim::*;
 use racoon::conf::{parse_str, NoIncludes};
 use racoon::psk::PskFile;
@@ -201,15 +200,7 @@ fn set_config_keeps_sas_and_applies_to_new_negotiations() {
     assert_eq!(after[0].icookie, cookies);
     assert!(sim.nodes[1].deletes.is_empty());
 
-    let p_out = policy(
-        "172.16.1.0/24",
-        "172.16.2.0/24",
-        Direction::Out,
-        Mode::Tunnel,
-        Some((A, B)),
-        7,
-    );
-    sim.event(0, acquire(A, B, p_out));
+    acquire_kame_tunnel(&mut sim);
     sim.run_for(Duration::from_secs(30));
     assert_pairs_match(&sim);
     // The same ISAKMP-SA carried the quick mode: no second phase 1.

@@ -334,6 +334,13 @@ pub fn tunnel_pair_with(
         seed + 1,
     );
     let mut sim = Sim::new(a, b, link, seed + 2);
+    start_kame_tunnel(&mut sim);
+    sim
+}
+
+/// Gives B the inbound policy of the KAME tunnel between the two LANs (reqid 9), then
+/// [`acquire_kame_tunnel`]: A negotiates on the next run.
+pub fn start_kame_tunnel(sim: &mut Sim) {
     let p_in = policy(
         "172.16.1.0/24",
         "172.16.2.0/24",
@@ -343,6 +350,11 @@ pub fn tunnel_pair_with(
         9,
     );
     sim.event(1, Event::PolicyAdded(p_in));
+    acquire_kame_tunnel(sim);
+}
+
+/// An ACQUIRE on A for the KAME tunnel's outbound policy (reqid 7).
+pub fn acquire_kame_tunnel(sim: &mut Sim) {
     let p_out = policy(
         "172.16.1.0/24",
         "172.16.2.0/24",
@@ -352,7 +364,6 @@ pub fn tunnel_pair_with(
         7,
     );
     sim.event(0, acquire(A, B, p_out));
-    sim
 }
 
 pub const SAINFO: &str = "pfs_group modp768; encryption_algorithm 3des; \
