@@ -10,7 +10,8 @@
 # in UDP. Checked: the NAT-T lines of both logs, the ping, what crosses the router's
 # outside link (only UDP 4500: ESP in UDP both ways, keepalives from the client, never
 # the client's own address), the gateway's SAs (ESP in UDP to the router's address, with
-# the ports as the NAT left them) and their packet counters growing.
+# the ports as the NAT left them) and their packet counters growing. Then aggressive
+# mode through the same NAT, and strongSwan's charon as the gateway.
 
 host client
 host router
@@ -155,6 +156,39 @@ $sa"
 	nat router gw
 	on router conntrack -F 2>/dev/null || true
 done
+
+# Aggressive mode through the same NAT (XFRM): the client floats with message 3.
+log "---- aggressive mode"
+for h in client gw; do
+	sed 's/exchange_mode main;/exchange_mode aggressive;/' "$(hostdir "$h")/etc/racoon.conf" >"$(hostdir "$h")/etc/racoon-agg.conf"
+	on "$h" "$LAB_BIN/setkey" -f "$(hostdir "$h")/etc/policies.conf"
+done
+# In aggressive mode the gateway looks the key up by the client's ID, its own address.
+printf '%s\t%s\n' 192.168.10.2 "natt secret" >>"$(hostdir gw)/etc/psk.txt"
+LOGC=$(hostdir client)/log/racoon-agg.log
+LOGG=$(hostdir gw)/log/racoon-agg.log
+spawn client racoon-client-agg "$LAB_BIN/racoon" -F -f "$(hostdir client)/etc/racoon-agg.conf" -l "$LOGC"
+RC=${LAB_PIDS[-1]}
+spawn gw racoon-gw-agg "$LAB_BIN/racoon" -F -f "$(hostdir gw)/etc/racoon-agg.conf" -l "$LOGG"
+RG=${LAB_PIDS[-1]}
+wait_for "racoon on the client listening on 4500" 60 grep -qF "192.168.10.2[4500] used for NAT-T" "$LOGC"
+wait_for "racoon on the gateway listening on 4500" 60 grep -qF "203.0.113.2[4500] used for NAT-T" "$LOGG"
+wait_for "aggressive: a ping client -> lan2 through the NAT" 60 on client ping -c 1 -W 1 172.16.2.10
+on client ping -c 3 -i 0.3 -W 2 172.16.2.10 >/dev/null || fail "aggressive: pings after the tunnel came up were lost"
+sa=$(on gw ip xfrm state)
+c=$(cat "$LOGC") g=$(cat "$LOGG")
+log "==== aggressive: racoon log, client"
+printf '%s\n' "$c"
+log "==== aggressive: racoon log, gateway"
+printf '%s\n' "$g"
+expect_contains "aggressive: the client began aggressive mode" "$c" "begin Aggressive mode."
+expect_contains "aggressive: the client sees itself behind the NAT" "$c" "NAT detected: ME "
+expect_contains "aggressive: the gateway sees the client behind it" "$g" "NAT detected: PEER"
+expect_contains "aggressive: the gateway follows the NAT's ports" "$g" "NAT-T: ports changed to: 203.0.113.1["
+expect_contains "aggressive: the client's phase 1 is on 4500" "$c" "ISAKMP-SA established 192.168.10.2[4500]-203.0.113.2[4500]"
+expect_eq "aggressive: gateway holds two ESP-in-UDP SAs" "$(grep -c 'encap type espinudp' <<<"$sa")" 2
+kill -TERM "$RC" "$RG"
+wait "$RC" "$RG" || fail "aggressive: racoon did not exit cleanly on SIGTERM"
 
 # strongSwan's charon as the gateway (IKEv1, a road-warrior connection for any address
 # with the client's ID), our racoon on the client behind the NAT (XFRM): charon must see
