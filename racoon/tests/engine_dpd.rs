@@ -386,3 +386,41 @@ fn the_admin_socket_reports_the_dead_peer() {
         [evt::PHASE1_DPD_TIMEOUT, evt::PHASE2_DOWN, evt::PHASE1_DOWN]
     );
 }
+
+#[test]
+fn status_shows_dpd_support_and_unanswered_probes() {
+    use racoon::admin::status::{json, text};
+    let mut sim = pair(CHECKS, "dpd off;", 9);
+    let cut = Rc::new(RefCell::new(None));
+    let _wire = tap(&mut sim, cut.clone());
+    sim.run_for(Duration::from_millis(500));
+    // A offered DPD, B (dpd off) did not answer it: A shows DPD unsupported; B none.
+    let e = &sim.nodes[0].engine;
+    let out = text(&e.admin_ph1s(), &e.admin_ph2s(), false, 0);
+    assert!(
+        out.contains("  dpd:            supported=no fails=0\n"),
+        "{out}"
+    );
+    let e = &sim.nodes[1].engine;
+    let out = json(&e.admin_ph1s(), &e.admin_ph2s(), false, 0);
+    assert!(!out.contains("\"dpd\""), "{out}");
+
+    let mut sim = pair(CHECKS, "", 10);
+    let cut = Rc::new(RefCell::new(None));
+    let _wire = tap(&mut sim, cut.clone());
+    sim.run_for(Duration::from_millis(500));
+    *cut.borrow_mut() = Some(0);
+    // One R-U-THERE (at 2 s) unanswered at 2.5 s.
+    sim.run_for(Duration::from_secs(2));
+    let e = &sim.nodes[0].engine;
+    let out = json(&e.admin_ph1s(), &e.admin_ph2s(), false, 0);
+    assert!(
+        out.contains(",\"dpd\":{\"supported\":true,\"fails\":1},\"remote_config\":"),
+        "{out}"
+    );
+    let out = text(&e.admin_ph1s(), &e.admin_ph2s(), false, 0);
+    assert!(
+        out.contains("  dpd:            supported=yes fails=1\n"),
+        "{out}"
+    );
+}

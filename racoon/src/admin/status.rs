@@ -137,8 +137,14 @@ pub fn text(ph1s: &[Ph1View], ph2s: &[Ph2View], verbose: bool, now: i64) -> Stri
             ));
             o.push_str(&format!("  lifetime:       {}s\n", q.lifetime));
         }
+        let yn = |b: bool| if b { "yes" } else { "no" };
+        if let Some((supported, fails)) = p.dpd {
+            o.push_str(&format!(
+                "  dpd:            supported={} fails={fails}\n",
+                yn(supported)
+            ));
+        }
         if let Some((anonymous, passive, gp)) = p.remote_config {
-            let yn = |b: bool| if b { "yes" } else { "no" };
             o.push_str(&format!(
                 "  remote_config:  anonymous={} passive={} generate_policy={gp}\n",
                 yn(anonymous),
@@ -257,6 +263,11 @@ pub fn json(ph1s: &[Ph1View], ph2s: &[Ph2View], verbose: bool, now: i64) -> Stri
                 js(&q.auth_method),
                 js(&q.dh_group.to_string()),
                 q.lifetime
+            ));
+        }
+        if let Some((supported, fails)) = p.dpd {
+            o.push_str(&format!(
+                ",\"dpd\":{{\"supported\":{supported},\"fails\":{fails}}}"
             ));
         }
         if let Some((anonymous, passive, gp)) = p.remote_config {

@@ -40,6 +40,9 @@ pub struct Ph1View {
     pub proposal: Option<Ph1Proposal>,
     /// The `remote` section: anonymous, passive, generate_policy.
     pub remote_config: Option<(bool, bool, &'static str)>,
+    /// With `dpd` on in the `remote` section: whether the peer does DPD, and how many
+    /// R-U-THEREs are unanswered.
+    pub dpd: Option<(bool, u64)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -187,6 +190,7 @@ impl Engine {
                     local_id,
                     remote_id,
                     proposal,
+                    dpd: rm.filter(|r| r.dpd).map(|_| (p.dpd.peer, p.dpd.fails)),
                     remote_config: rm.map(|r| {
                         (
                             matches!(r.selector, RemoteSelector::Anonymous { .. }),
