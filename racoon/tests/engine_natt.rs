@@ -44,6 +44,9 @@ struct Sent {
     bytes: Vec<u8>,
 }
 
+/// A datagram rewriter: (sending node, bytes) -> bytes.
+type Rewrite = Box<dyn FnMut(usize, Vec<u8>) -> Vec<u8>>;
+
 struct NatSim {
     nodes: [Node; 2],
     now: Instant,
@@ -53,6 +56,8 @@ struct NatSim {
     sent: Vec<Sent>,
     /// The port both engines float to (`racoon -P`).
     natt_port: u16,
+    /// Rewrites datagrams on the way (sending node, bytes): an older peer, say.
+    rewrite: Option<Rewrite>,
 }
 
 impl NatSim {
@@ -87,6 +92,7 @@ impl NatSim {
             queue: Default::default(),
             sent: Vec::new(),
             natt_port: 4500,
+            rewrite: None,
         };
         // The gateway's inbound policy has the NAT's address as the tunnel's end, as a
         // road-warrior gateway's must; the traffic is the client's own address.
@@ -138,6 +144,7 @@ impl NatSim {
             queue: Default::default(),
             sent: Vec::new(),
             natt_port: 4500,
+            rewrite: None,
         };
         let p_out = policy(
             &format!("{CLIENT}/32"),
@@ -194,6 +201,10 @@ impl NatSim {
                                 bytes: bytes.clone(),
                             });
                             let (dest, local, remote) = self.route(n, from, to);
+                            let bytes = match self.rewrite.as_mut() {
+                                Some(f) => f(n, bytes),
+                                None => bytes,
+                            };
                             self.queue.push_back((dest, local, remote, bytes));
                         }
                         Output::Kernel(KernelRequest::GetSpi { id, .. }) => {
@@ -660,5 +671,52 @@ fn racoon_p_moves_the_natt_port() {
     assert_eq!(
         g_in.natt.map(|n| (n.sport, n.dport)),
         Some((nat_port(4501), 4501))
+    );
+}
+
+#[test]
+fn a_draft_02_peer_gets_the_draft_payloads_and_modes() {
+    // The client's first message loses its RFC 3947 vendor ID on the way, as if an
+    // older racoon had sent it: both sides fall back to draft 02 (with the newline,
+    // the later of its two IDs).
+    let mut sim = NatSim::new("nat_traversal on;", "nat_traversal on;", true);
+    let rfc = vid("RFC 3947");
+    sim.rewrite = Some(Box::new(move |node, bytes| {
+        let Ok(mut m) = Message::decode(&bytes) else {
+            return bytes;
+        };
+        if node != 0 || m.header.responder_cookie != [0; 8] {
+            return bytes;
+        }
+        m.payloads.retain(|p| *p != Payload::VendorId(rfc.clone()));
+        m.encode().unwrap()
+    }));
+    // Message 1 is still in the client's output queue: it goes through the rewrite.
+    sim.run_for(Duration::from_secs(5));
+    let ((_, c_out), (g_in, _)) = established(&sim);
+    let (c, g) = (&sim.nodes[0], &sim.nodes[1]);
+    for n in [c, g] {
+        assert!(
+            n.has_log("Selected NAT-T version: draft-ietf-ipsec-nat-t-ike-02"),
+            "{}",
+            sim.dump()
+        );
+    }
+    assert!(c.has_log("NAT detected: ME "));
+    let m2 = Message::decode(&sim.ike_sent(1)[0].2).unwrap();
+    assert!(m2
+        .payloads
+        .contains(&Payload::VendorId(vid("draft-ietf-ipsec-nat-t-ike-02\n"))));
+    let m3 = Message::decode(&sim.ike_sent(0)[1].2).unwrap();
+    let drafts = m3
+        .payloads
+        .iter()
+        .filter(|p| matches!(p, Payload::NatD { draft: true, .. }))
+        .count();
+    assert_eq!((drafts, natd_payloads(&m3).len()), (2, 0));
+    assert_eq!(c_out.natt.map(|n| (n.sport, n.dport)), Some((4500, 4500)));
+    assert_eq!(
+        g_in.natt.map(|n| (n.sport, n.dport)),
+        Some((nat_port(4500), 4500))
     );
 }
