@@ -11,7 +11,8 @@
 # outside link (only UDP 4500: ESP in UDP both ways, keepalives from the client, never
 # the client's own address), the gateway's SAs (ESP in UDP to the router's address, with
 # the ports as the NAT left them) and their packet counters growing. Then aggressive
-# mode through the same NAT, and strongSwan's charon as the gateway.
+# mode through the same NAT, strongSwan's charon as the gateway of our racoon, and
+# charon as the road warrior initiating to our racoon as the gateway.
 
 host client
 host router
@@ -228,6 +229,7 @@ secrets {
 }
 SWAN
 charon_start gw
+CHARON_GW=${LAB_PIDS[-1]}
 swanctl_on gw --load-all --file "$(hostdir gw)/etc/swanctl.conf" >"$(hostdir gw)/log/swanctl-load.log" 2>&1 ||
 	fail "swanctl could not load the gateway's connection"
 on client "$LAB_BIN/setkey" -f "$(hostdir client)/etc/policies.conf"
@@ -260,3 +262,75 @@ expect_contains "charon: the CHILD_SA is ESP in UDP" "$sas" "INSTALLED, TUNNEL-i
 expect_contains "charon: the client is behind the NAT's address" "$sas" "203.0.113.1[4500]"
 kill -TERM "$RC"
 wait "$RC" || fail "charon: racoon did not exit cleanly on SIGTERM"
+
+# The other way round: charon is the road warrior behind the NAT and initiates, our
+# racoon is the gateway and must follow charon's float to 4500.
+log "---- charon behind the NAT, racoon as the gateway"
+kill -TERM "$CHARON_GW"
+wait "$CHARON_GW" 2>/dev/null || true
+for h in client gw; do
+	on "$h" "$LAB_BIN/setkey" -F
+	on "$h" "$LAB_BIN/setkey" -FP
+done
+on gw "$LAB_BIN/setkey" -f "$(hostdir gw)/etc/policies.conf"
+cat >"$(hostdir client)/etc/swanctl.conf" <<'SWAN'
+connections {
+	home {
+		version = 1
+		local_addrs = 192.168.10.2
+		remote_addrs = 203.0.113.2
+		proposals = aes128-sha1-modp1024
+		local {
+			auth = psk
+			id = 192.168.10.2
+		}
+		remote {
+			auth = psk
+			id = 203.0.113.2
+		}
+		children {
+			home {
+				local_ts = 192.168.10.2/32
+				remote_ts = 172.16.2.0/24
+				esp_proposals = aes128-sha1
+				mode = tunnel
+				# racoon's proposal_check strict takes no longer than its 3600 s.
+				rekey_time = 3000s
+				life_time = 3600s
+			}
+		}
+	}
+}
+secrets {
+	ike-home {
+		id = 203.0.113.2
+		secret = "natt secret"
+	}
+}
+SWAN
+LOGG=$(hostdir gw)/log/racoon-charon-client.log
+spawn gw racoon-gw-charon "$LAB_BIN/racoon" -F -f "$(hostdir gw)/etc/racoon.conf" -l "$LOGG"
+RG=${LAB_PIDS[-1]}
+wait_for "racoon on the gateway listening on 4500" 60 grep -qF "203.0.113.2[4500] used for NAT-T" "$LOGG"
+charon_start client
+swanctl_on client --load-all --file "$(hostdir client)/etc/swanctl.conf" >"$(hostdir client)/log/swanctl-load.log" 2>&1 ||
+	fail "swanctl could not load the client's connection"
+swanctl_on client --initiate --child home >"$(hostdir client)/log/swanctl-initiate.log" 2>&1 ||
+	fail "charon could not bring the connection up: $(cat "$(hostdir client)/log/swanctl-initiate.log")"
+wait_for "reverse: a ping client -> lan2 through the NAT" 30 on client ping -c 1 -W 1 172.16.2.10
+sa=$(on gw ip xfrm state)
+g=$(cat "$LOGG")
+sas=$(swanctl_on client --list-sas 2>/dev/null)
+log "==== reverse: racoon log, gateway"
+printf '%s\n' "$g"
+log "==== reverse: swanctl --list-sas on the client"
+printf '%s\n' "$sas"
+expect_contains "reverse: racoon selected RFC 3947" "$g" "Selected NAT-T version: RFC 3947"
+expect_contains "reverse: racoon sees charon behind the NAT" "$g" "NAT detected: PEER"
+expect_contains "reverse: racoon follows charon to 4500" "$g" "NAT-T: ports changed to: 203.0.113.1["
+expect_contains "reverse: racoon's phase 1 is on 4500" "$g" "ISAKMP-SA established 203.0.113.2[4500]-203.0.113.1["
+expect_contains "reverse: racoon's phase 2" "$g" "IPsec-SA established: ESP/Tunnel 203.0.113.1->203.0.113.2"
+expect_eq "reverse: gateway holds two ESP-in-UDP SAs" "$(grep -c 'encap type espinudp' <<<"$sa")" 2
+expect_contains "reverse: charon's CHILD_SA is ESP in UDP" "$sas" "INSTALLED, TUNNEL-in-UDP"
+kill -TERM "$RG"
+wait "$RG" || fail "reverse: racoon did not exit cleanly on SIGTERM"
