@@ -26,20 +26,18 @@ const DPD_VID: [u8; 16] = [
 /// The two gateways of the KAME HOWTO, with `remote_a` / `remote_b` added to their
 /// `remote` sections; A's traffic starts phase 1.
 fn pair(remote_a: &str, remote_b: &str, seed: u64) -> Sim {
+    pair_in("main", remote_a, remote_b, seed)
+}
+
+/// [`pair`] in exchange mode `mode`.
+fn pair_in(mode: &str, remote_a: &str, remote_b: &str, seed: u64) -> Sim {
     let sa_a = sainfo("172.16.1.0/24", "172.16.2.0/24", SAINFO);
     let sa_b = sainfo("172.16.2.0/24", "172.16.1.0/24", SAINFO);
-    let a = Node::new(
-        A,
-        &conf(B, remote_a, PROPOSAL, &sa_a),
-        &format!("{B} k\n"),
-        seed,
-    );
-    let b = Node::new(
-        B,
-        &conf(A, remote_b, PROPOSAL, &sa_b),
-        &format!("{A} k\n"),
-        seed + 1,
-    );
+    let mode_line = format!("exchange_mode {mode};");
+    let conf_a = conf(B, remote_a, PROPOSAL, &sa_a).replace("exchange_mode main;", &mode_line);
+    let conf_b = conf(A, remote_b, PROPOSAL, &sa_b).replace("exchange_mode main;", &mode_line);
+    let a = Node::new(A, &conf_a, &format!("{B} k\n"), seed);
+    let b = Node::new(B, &conf_b, &format!("{A} k\n"), seed + 1);
     let mut sim = Sim::new(a, b, Link::default(), seed + 2);
     let p_in = policy(
         "172.16.1.0/24",
@@ -87,7 +85,12 @@ fn phase1_vids(wire: &Wire, dest: usize) -> Vec<Vec<Vec<u8>>> {
         .iter()
         .filter(|(to, _)| *to == dest)
         .filter_map(|(_, b)| Message::decode(b).ok())
-        .filter(|m| m.header.exchange == ExchangeType::IdentityProtection)
+        .filter(|m| {
+            matches!(
+                m.header.exchange,
+                ExchangeType::IdentityProtection | ExchangeType::Aggressive
+            )
+        })
         .map(|m| {
             m.payloads
                 .into_iter()
@@ -423,4 +426,27 @@ fn status_shows_dpd_support_and_unanswered_probes() {
         out.contains("  dpd:            supported=yes fails=1\n"),
         "{out}"
     );
+}
+
+#[test]
+fn aggressive_mode_carries_the_vendor_id_and_the_checks() {
+    let mut sim = pair_in("aggressive", CHECKS, "", 11);
+    let cut = Rc::new(RefCell::new(None));
+    let wire = tap(&mut sim, cut.clone());
+    sim.run_for(Duration::from_millis(2500));
+    assert_pairs_match(&sim);
+    let to_b = phase1_vids(&wire, 1);
+    let to_a = phase1_vids(&wire, 0);
+    assert!(to_b[0].contains(&DPD_VID.to_vec()), "{to_b:?}");
+    assert!(to_a[0].contains(&DPD_VID.to_vec()), "{to_a:?}");
+    assert!(sim.nodes[0].has_log("begin Aggressive mode."));
+    for n in &sim.nodes {
+        assert!(n.has_log("remote supports DPD"), "{:#?}", n.logs);
+    }
+    assert_eq!(count(&sim.nodes[0], "received an R-U-THERE-ACK"), 1);
+    *cut.borrow_mut() = Some(0);
+    sim.run_for(Duration::from_secs(5));
+    let a = &sim.nodes[0];
+    assert!(dead_line(a).is_some(), "{:#?}", a.logs);
+    assert_eq!(a.deletes.len(), 2);
 }
