@@ -89,6 +89,9 @@ pub struct Link {
 /// A test's packet filter: true drops the packet (destination node, bytes).
 pub type DropIf = Box<dyn FnMut(usize, &[u8]) -> bool>;
 
+/// A test's packet rewriter (destination node, bytes).
+pub type Mutate = Box<dyn FnMut(usize, &mut Vec<u8>)>;
+
 /// A datagram on the link: destination node, from, to, bytes.
 type Packet = (usize, SocketAddr, SocketAddr, Vec<u8>);
 
@@ -105,6 +108,9 @@ pub struct Sim {
     /// Drops the packets for which it answers true (destination node, bytes), before
     /// the link's own losses: a test's way to lose one particular message.
     pub drop_if: Option<DropIf>,
+    /// Rewrites packets on the link (destination node, bytes), before `drop_if`: a
+    /// hostile path's way to corrupt one message of an exchange.
+    pub mutate: Option<Mutate>,
 }
 
 impl Sim {
@@ -120,6 +126,7 @@ impl Sim {
             seq: 0,
             sent: 0,
             drop_if: None,
+            mutate: None,
         }
     }
 
@@ -127,8 +134,11 @@ impl Sim {
         per_mille > 0 && self.rng.next_u64() % 1000 < per_mille
     }
 
-    fn transmit(&mut self, to_node: usize, from: SocketAddr, to: SocketAddr, bytes: Vec<u8>) {
+    fn transmit(&mut self, to_node: usize, from: SocketAddr, to: SocketAddr, mut bytes: Vec<u8>) {
         self.sent += 1;
+        if let Some(mutate) = self.mutate.as_mut() {
+            mutate(to_node, &mut bytes);
+        }
         if let Some(drop_if) = self.drop_if.as_mut() {
             if drop_if(to_node, &bytes) {
                 return;
