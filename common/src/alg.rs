@@ -263,6 +263,21 @@ impl Algorithm {
         }
     }
 
+    /// The key size IKE's Key Length attribute means when it is absent: the cipher key
+    /// alone. For AES-CTR (RFC 3686) and AES-GCM (RFC 4106) the attribute counts only the
+    /// AES key, while the kernel's key (and setkey's) carries the nonce or salt after it.
+    pub fn ike_default_key_bits(&self) -> u16 {
+        self.default_key_bits.saturating_sub(self.salt_bits)
+    }
+
+    /// Bytes of quick mode's KEYMAT an SA's key of this algorithm takes, for a cipher
+    /// key of `key_bits` (IKE's Key Length attribute; the default where absent): the
+    /// key, then the salt or nonce (RFC 3686 section 5.1, RFC 4106 section 8.1).
+    pub fn keymat_bytes(&self, key_bits: Option<u16>) -> usize {
+        let key = key_bits.unwrap_or_else(|| self.ike_default_key_bits());
+        (usize::from(key) + usize::from(self.salt_bits)) / 8
+    }
+
     /// The SA slot this algorithm occupies.
     pub fn class(&self) -> Class {
         self.kind.class()

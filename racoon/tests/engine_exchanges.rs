@@ -216,3 +216,32 @@ fn responder_installs_inbound_with_message_2_and_outbound_after_message_3() {
     sim.run_for(Duration::from_secs(30));
     assert_pairs_match(&sim);
 }
+
+/// AES-GCM and AES-CTR in quick mode: IKE's Key Length attribute names the AES key
+/// alone, and each SA's key is that many bytes of KEYMAT followed by the 4-byte salt
+/// (RFC 4106 section 8.1) or nonce (RFC 3686 section 5.1) the kernel wants with it.
+#[test]
+fn salted_ciphers_take_their_salt_from_keymat() {
+    for (alg, auth, bytes) in [
+        ("aes_gcm_16 256", "non_auth", 36),
+        ("aes_gcm_16 128", "non_auth", 20),
+        ("aes_gcm_16", "non_auth", 20),
+        ("aes_gcm_8 192", "non_auth", 28),
+        ("aes_ctr 256", "hmac_sha1", 36),
+    ] {
+        let body = format!(
+            "encryption_algorithm {alg}; authentication_algorithm {auth}; \
+             compression_algorithm deflate;"
+        );
+        let mut sim = tunnel_pair(&body, &body, "k", "k", Link::default(), 9);
+        sim.run_for(Duration::from_secs(5));
+        assert_pairs_match(&sim);
+        let (inb, out) = &sim.nodes[0].installs[0];
+        for sa in [inb, out] {
+            let enc = sa.enc.as_ref().unwrap();
+            assert_eq!(enc.key.len(), bytes, "{alg}: {}", enc.alg.name());
+        }
+        // The two directions draw different KEYMAT, salt included.
+        assert_ne!(inb.enc.as_ref().unwrap().key, out.enc.as_ref().unwrap().key);
+    }
+}

@@ -18,10 +18,6 @@ const REPLAY_WINDOW: u32 = 4;
 /// The soft lifetime is this percentage of the hard one (racoon's PFKEY_SOFT_LIFETIME_RATE).
 const SOFT_LIFETIME_RATE: u64 = 80;
 
-fn enc_key_bytes(alg: &Algorithm, key_length: Option<u16>) -> usize {
-    usize::from(key_length.unwrap_or(alg.default_key_bits)) / 8
-}
-
 fn auth_key_bytes(alg: &Algorithm) -> usize {
     let bits = if alg.default_key_bits > 0 {
         alg.default_key_bits
@@ -117,7 +113,7 @@ impl Engine {
         };
         let enc_len = choice
             .encryption
-            .map_or(0, |a| enc_key_bytes(a, choice.key_length));
+            .map_or(0, |a| a.keymat_bytes(choice.key_length));
         let auth_len = choice.auth.map_or(0, auth_key_bytes);
         let protocol = match choice.satype {
             SaType::Ah => ProtocolId::Ah,

@@ -386,7 +386,10 @@ fn read_ph2(protocol: ProtocolId, t: &Transform) -> Option<Ph2Choice> {
 }
 
 fn same_algorithms(a: &Ph2Choice, b: &Ph2Choice) -> bool {
-    let bits = |c: &Ph2Choice| c.key_length.or(c.encryption.map(|e| e.default_key_bits));
+    let bits = |c: &Ph2Choice| {
+        c.key_length
+            .or(c.encryption.map(|e| e.ike_default_key_bits()))
+    };
     a.satype == b.satype
         && a.encryption == b.encryption
         && bits(a) == bits(b)
