@@ -11,8 +11,9 @@
 # outside link (only UDP 4500: ESP in UDP both ways, keepalives from the client, never
 # the client's own address), the gateway's SAs (ESP in UDP to the router's address, with
 # the ports as the NAT left them) and their packet counters growing. Then aggressive
-# mode through the same NAT, strongSwan's charon as the gateway of our racoon, and
-# charon as the road warrior initiating to our racoon as the gateway.
+# mode through the same NAT, strongSwan's charon as the gateway of our racoon, charon
+# as the road warrior initiating to our racoon as the gateway, and the KAME HOWTO's
+# NAT-T seeds (racoon.conf and policies) as shown on a gateway facing a NAT'd peer.
 
 host client
 host router
@@ -334,3 +335,76 @@ expect_eq "reverse: gateway holds two ESP-in-UDP SAs" "$(grep -c 'encap type esp
 expect_contains "reverse: charon's CHILD_SA is ESP in UDP" "$sas" "INSTALLED, TUNNEL-in-UDP"
 kill -TERM "$RG"
 wait "$RG" || fail "reverse: racoon did not exit cleanly on SIGTERM"
+
+# The KAME HOWTO's NAT-T seeds as shown: gw1 (192.168.1.100) runs racoon with
+# racoon-kame-natt.conf (listen isakmp and isakmp_natt on its address, natt_keepalive
+# 10 sec, remote 192.168.1.1 with nat_traversal on) over the seed's policies, whose
+# tunnel ends at the NAT's address 192.168.1.1. Behind that NAT: gw2 (10.0.2.100) with
+# lan2, initiating when lan2 pings lan1.
+log "---- the KAME HOWTO NAT-T seeds"
+SEEDS=$LAB_ROOT/tests/seeds
+host kgw1
+host knat
+host kgw2
+link kgw1 192.168.1.100/24 knat 192.168.1.1/24
+link knat 10.0.2.1/24 kgw2 10.0.2.100/24
+nat knat kgw1
+on kgw2 ip route add default via 10.0.2.1
+on kgw1 ip route add 172.16.2.0/24 via 192.168.1.1
+lan kgw1 172.16.1.1/24 klan1 172.16.1.10/24
+lan kgw2 172.16.2.1/24 klan2 172.16.2.10/24
+etc1=$(hostdir kgw1)/etc
+etc2=$(hostdir kgw2)/etc
+printf '%s\t%s\n' 192.168.1.1 "kame natt" >"$etc1/psk.txt"
+printf '%s\t%s\n' 192.168.1.100 "kame natt" >"$etc2/psk.txt"
+chmod 600 "$etc1/psk.txt" "$etc2/psk.txt"
+sed -e "s#\"/etc/psk.txt\"#\"$etc1/psk.txt\"#" "$SEEDS/racoon-kame-natt.conf" >"$etc1/racoon.conf"
+# gw2's: the same file from the other side (no listen section: every address).
+sed -e "s#\"/etc/psk.txt\"#\"$etc2/psk.txt\"#" -e '/^listen/,/}/d' \
+	-e 's#^remote 192.168.1.1 #remote 192.168.1.100 #' \
+	-e 's#^sainfo address 172.16.1.0/24 any address 172.16.2.0/24 any#sainfo address 172.16.2.0/24 any address 172.16.1.0/24 any#' \
+	"$SEEDS/racoon-kame-natt.conf" >"$etc2/racoon.conf"
+cat >"$etc2/policies.conf" <<'POL'
+flush;
+spdflush;
+spdadd 172.16.2.0/24 172.16.1.0/24 any -P out ipsec esp/tunnel/10.0.2.100-192.168.1.100/require;
+spdadd 172.16.1.0/24 172.16.2.0/24 any -P in ipsec esp/tunnel/192.168.1.100-10.0.2.100/require;
+POL
+on kgw1 "$LAB_BIN/setkey" -f "$SEEDS/kame-natt-racoon-policies-192.168.1.100.conf"
+on kgw2 "$LAB_BIN/setkey" -f "$etc2/policies.conf"
+for h in kgw1 kgw2; do
+	t=$(on "$h" "$LAB_BIN/racoon" -t -f "$(hostdir "$h")/etc/racoon.conf" 2>&1) || fail "racoon -t rejects $h's racoon.conf: $t"
+	expect_eq "seeds: racoon -t on $h has nothing to warn about" "$t" ""
+done
+LOG1=$(hostdir kgw1)/log/racoon.log
+LOG2=$(hostdir kgw2)/log/racoon.log
+spawn kgw1 racoon-kgw1 "$LAB_BIN/racoon" -F -f "$etc1/racoon.conf" -l "$LOG1"
+R1=${LAB_PIDS[-1]}
+spawn kgw2 racoon-kgw2 "$LAB_BIN/racoon" -F -f "$etc2/racoon.conf" -l "$LOG2"
+R2=${LAB_PIDS[-1]}
+wait_for "racoon on gw1 listening on its isakmp_natt address" 60 grep -qF "192.168.1.100[4500] used for NAT-T" "$LOG1"
+wait_for "racoon on gw2 listening on 4500" 60 grep -qF "10.0.2.100[4500] used for NAT-T" "$LOG2"
+capture knat "$(ifname kgw1)" seeds "udp or esp or icmp"
+wait_for "seeds: a ping lan2 -> lan1 through the NAT" 60 on klan2 ping -c 1 -W 1 172.16.1.10
+on klan2 ping -c 3 -i 0.3 -W 2 172.16.1.10 >/dev/null || fail "seeds: pings after the tunnel came up were lost"
+on klan1 ping -c 3 -i 0.3 -W 2 172.16.2.10 >/dev/null || fail "seeds: pings lan1 -> lan2 were lost"
+wire=$(capture_text seeds)
+g1=$(cat "$LOG1") sad=$(on kgw1 "$LAB_BIN/setkey" -D)
+log "==== seeds: racoon log, gw1"
+printf '%s\n' "$g1"
+log "==== seeds: setkey -D on gw1"
+printf '%s\n' "$sad"
+log "==== seeds: the wire between gw1 and the NAT"
+head -n 20 <<<"$wire"
+expect_not_contains "seeds: gw1 with the seed warns of nothing" "$g1" "not implemented"
+expect_contains "seeds: gw1 listens for IKE on its address only" "$g1" "192.168.1.100[500] used as isakmp port"
+expect_contains "seeds: gw1 sees gw2 behind the NAT" "$g1" "NAT detected: PEER"
+expect_contains "seeds: gw1 follows gw2 to 4500" "$g1" "NAT-T: ports changed to: 192.168.1.1["
+expect_contains "seeds: gw1 phase 2" "$g1" "IPsec-SA established: ESP/Tunnel 192.168.1.1->192.168.1.100"
+expect_contains "seeds: ESP in UDP toward gw1" "$wire" "> 192.168.1.100.4500: UDP-encap: ESP"
+expect_contains "seeds: ESP in UDP from gw1" "$wire" "192.168.1.100.4500 > 192.168.1.1."
+expect_not_contains "seeds: no clear ICMP outside" "$wire" "ICMP echo"
+expect_contains "seeds: gw1's SAs are esp-udp" "$sad" "esp-udp mode=tunnel"
+expect_eq "seeds: gw1 holds two ESP-in-UDP SAs" "$(on kgw1 ip xfrm state | grep -c 'encap type espinudp')" 2
+kill -TERM "$R1" "$R2"
+wait "$R1" "$R2" || fail "seeds: racoon did not exit cleanly on SIGTERM"
