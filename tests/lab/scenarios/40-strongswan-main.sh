@@ -11,6 +11,8 @@
 #            AES-128/HMAC-SHA-256 and installs RFC 4868's 128-bit truncation.
 #   rounds 6, 7: charon's default 3960 s phase-2 lifetime, then no PFS: racoon refuses
 #            with the original's log line and NO-PROPOSAL-CHOSEN, which charon reads.
+#   round 8: AES-GCM-16 with a 256-bit key (key and salt from KEYMAT), each side
+#            initiating.
 # Each round: the ping crosses, the wire shows ESP and no clear ICMP, racoon logs the
 # original's lines and charon lists the SAs as established and installed.
 
@@ -145,6 +147,28 @@ refused "round 6" "long lifetime proposed: my:3600 peer:3960"
 log "---- round 7: charon without PFS against racoon's pfs_group modp2048"
 reload_charon aes128-sha256-modp2048 aes128-sha1
 refused "round 7" "pfs group mismatched: my:14 peer:0"
+
+log "---- round 8: AES-GCM (RFC 4106) in quick mode, each side initiating"
+# racoon.conf gains aes_gcm_16 256 with non_auth (SIGHUP); charon offers only
+# aes256gcm16. Both must draw the same key and 4-byte salt from KEYMAT, or no ping
+# crosses.
+conf=$(hostdir gw1)/etc/racoon.conf
+sed -i -e '/^sainfo/,/^}/ s/encryption_algorithm aes 128;$/encryption_algorithm aes_gcm_16 256;/' \
+	-e 's/authentication_algorithm hmac_sha1, hmac_sha256;/authentication_algorithm non_auth;/' "$conf"
+peer_mark
+kill -HUP "$RACOON_PID"
+# racoon logs a successful reload only with -d; a failed one always.
+sleep 2
+! peer_log_has "config reload failed" || fail "round 8: racoon could not reload racoon.conf: $(peer_log)"
+reload_charon aes128-sha256-modp2048 aes256gcm16-modp2048
+for from in lan2:172.16.1.10 lan1:172.16.2.10; do
+	peer_round "round 8 from ${from%%:*}" "${from%%:*}" "${from#*:}"
+	expect_contains "round 8 from ${from%%:*}: charon: AES-GCM" "$(swanctl_on gw2 --list-sas 2>/dev/null)" "ESP:AES_GCM_16-256/MODP_2048"
+	expect_eq "round 8 from ${from%%:*}: gw1 holds two rfc4106 SAs with 256-bit keys and salt" \
+		"$(on gw1 ip xfrm state | grep -c 'aead rfc4106(gcm(aes)) 0x[0-9a-f]\{72\} 128$')" 2
+	swanctl_on gw2 --terminate --ike lab >/dev/null 2>&1 || true
+	wait_for "no SAs left on gw1" 20 sad_empty gw1
+done
 
 kill -TERM "$RACOON_PID"
 wait "$RACOON_PID" || fail "racoon did not exit cleanly on SIGTERM"
