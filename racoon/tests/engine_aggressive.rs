@@ -512,18 +512,6 @@ fn sends(node: &mut Node) -> Vec<Vec<u8>> {
     out
 }
 
-fn ke_of(bytes: &[u8]) -> Vec<u8> {
-    Message::decode(bytes)
-        .unwrap()
-        .payloads
-        .into_iter()
-        .find_map(|p| match p {
-            Payload::KeyExchange(k) => Some(k),
-            _ => None,
-        })
-        .unwrap()
-}
-
 /// Runs messages 1 and 2 by hand and returns both nodes, message 1, 2 and A's (plain)
 /// message 3.
 fn first_three(seed: u64) -> (Node, Node, Vec<u8>, Vec<u8>, Vec<u8>) {

@@ -7,9 +7,6 @@
 mod engine_sim;
 
 use common::admin::evt;
-use common::kernel::Event;
-use common::policy::Direction;
-use common::sa::Mode;
 use engine_sim::*;
 use racoon::admin::Tracker;
 use racoon::crypto::{encryption_key, Cipher, Hash};
@@ -39,30 +36,8 @@ fn pair_in(mode: &str, remote_a: &str, remote_b: &str, seed: u64) -> Sim {
     let a = Node::new(A, &conf_a, &format!("{B} k\n"), seed);
     let b = Node::new(B, &conf_b, &format!("{A} k\n"), seed + 1);
     let mut sim = Sim::new(a, b, Link::default(), seed + 2);
-    let p_in = policy(
-        "172.16.1.0/24",
-        "172.16.2.0/24",
-        Direction::In,
-        Mode::Tunnel,
-        Some((A, B)),
-        9,
-    );
-    sim.event(1, Event::PolicyAdded(p_in));
-    start(&mut sim);
+    start_kame_tunnel(&mut sim);
     sim
-}
-
-/// An ACQUIRE on A for the tunnel.
-fn start(sim: &mut Sim) {
-    let p_out = policy(
-        "172.16.1.0/24",
-        "172.16.2.0/24",
-        Direction::Out,
-        Mode::Tunnel,
-        Some((A, B)),
-        7,
-    );
-    sim.event(0, acquire(A, B, p_out));
 }
 
 /// Every datagram the link carries, by destination node, in order.
@@ -290,7 +265,7 @@ fn a_silent_peer_is_declared_dead_and_its_sas_deleted() {
 
     // The peer comes back; the next ACQUIRE negotiates a new phase 1 and pair.
     *cut.borrow_mut() = None;
-    start(&mut sim);
+    acquire_kame_tunnel(&mut sim);
     sim.run_for(Duration::from_secs(3));
     let a = &sim.nodes[0];
     assert_eq!(a.installs.len(), 2, "{:#?}", a.logs);

@@ -229,18 +229,6 @@ fn main_mode_to_five() -> (Sim, Vec<Vec<u8>>, Cipher, Vec<u8>) {
     (sim, msgs, cipher, iv)
 }
 
-fn ke_of(bytes: &[u8]) -> Vec<u8> {
-    Message::decode(bytes)
-        .unwrap()
-        .payloads
-        .into_iter()
-        .find_map(|p| match p {
-            Payload::KeyExchange(k) => Some(k),
-            _ => None,
-        })
-        .expect("a KE payload")
-}
-
 #[test]
 fn main_mode_message_5_without_its_hash_does_not_authenticate() {
     for forge in ["signature instead of hash", "no hash", "hash of zeros"] {

@@ -412,3 +412,16 @@ pub fn assert_pairs_match(sim: &Sim) {
     same(b_out, a_in);
     assert_ne!(a_in.spi, a_out.spi);
 }
+
+/// The KE payload of a plaintext ISAKMP message.
+pub fn ke_of(bytes: &[u8]) -> Vec<u8> {
+    racoon::isakmp::Message::decode(bytes)
+        .unwrap()
+        .payloads
+        .into_iter()
+        .find_map(|p| match p {
+            racoon::isakmp::Payload::KeyExchange(k) => Some(k),
+            _ => None,
+        })
+        .expect("a KE payload")
+}
