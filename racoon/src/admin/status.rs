@@ -196,7 +196,10 @@ pub fn text(ph1s: &[Ph1View], ph2s: &[Ph2View], verbose: bool, now: i64) -> Stri
                     None => o.push_str("  pfs_group:      (none)\n"),
                 }
                 o.push_str(&format!("  effective_group: {}\n", l.effective_group));
-                o.push_str(&format!("  lifetime:       {}s / 0 bytes\n", q.lifetime));
+                o.push_str(&format!(
+                    "  lifetime:       {}s / {} bytes\n",
+                    q.lifetime, q.lifebytes
+                ));
             }
             o.push_str(&format!(
                 "  reqid:          in={} out={}  ok={}\n",
@@ -306,12 +309,13 @@ pub fn json(ph1s: &[Ph1View], ph2s: &[Ph2View], verbose: bool, now: i64) -> Stri
             ));
             if let Some(q) = &v.proposal {
                 o.push_str(&format!(
-                    ",\"proposal\":{{\"encryption_algorithm\":{},\"authentication_algorithm\":{},\"pfs_group\":{},\"effective_group\":{},\"lifetime_time\":{},\"lifetime_bytes\":0}}",
+                    ",\"proposal\":{{\"encryption_algorithm\":{},\"authentication_algorithm\":{},\"pfs_group\":{},\"effective_group\":{},\"lifetime_time\":{},\"lifetime_bytes\":{}}}",
                     js_opt(q.encryption.as_deref()),
                     js_opt(q.authentication.as_deref()),
                     q.pfs_group.map_or_else(|| "null".to_owned(), |g| g.to_string()),
                     l.effective_group,
-                    q.lifetime
+                    q.lifetime,
+                    q.lifebytes
                 ));
             }
             o.push_str(&format!(

@@ -85,8 +85,6 @@ pub enum ErrorKind {
     TooManyIncludes { path: String },
     /// The main file cannot be read.
     Io { path: String, reason: String },
-    /// A byte lifetime: racoon refused them ("byte lifetime support is deprecated").
-    ByteLifetime,
     /// A directive that cannot appear where it is, with the reason.
     Misplaced {
         directive: String,
@@ -174,9 +172,6 @@ impl fmt::Display for ErrorKind {
                 super::include::MAX_FILES
             ),
             ErrorKind::Io { path, reason } => write!(f, "cannot read {path}: {reason}"),
-            ErrorKind::ByteLifetime => f.write_str(
-                "byte lifetimes are not supported (racoon refused them too); use `lifetime time'",
-            ),
             ErrorKind::Misplaced { directive, reason } => {
                 write!(f, "`{directive}' is not allowed here: {reason}")
             }

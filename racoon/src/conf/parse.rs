@@ -295,28 +295,40 @@ impl FileParser<'_, '_> {
     /// `N unit` in seconds, where the number and the unit may be glued (`10sec`), as
     /// the original's lexer allowed.
     fn time(&mut self) -> Result<u64> {
+        self.amount(
+            time_unit,
+            "a number of seconds, minutes or hours",
+            "a time unit (sec, min or hour)",
+        )
+    }
+
+    /// `N unit` scaled by the unit `unit` names; number and unit may be glued.
+    fn amount(
+        &mut self,
+        unit: fn(&str) -> Option<u64>,
+        number_what: &str,
+        unit_what: &str,
+    ) -> Result<u64> {
         let token = self.peek().clone();
         let glued = token.word().and_then(|w| {
             let split = w.find(|c: char| !c.is_ascii_digit())?;
-            let (digits, unit) = w.split_at(split);
-            (!digits.is_empty() && time_unit(unit).is_some()).then(|| (digits.to_owned(), unit))
+            let (digits, u) = w.split_at(split);
+            (!digits.is_empty() && unit(u).is_some()).then(|| (digits.to_owned(), u))
         });
         let (digits, factor) = match glued {
-            Some((digits, unit)) => {
-                let factor = time_unit(unit).unwrap_or(1);
+            Some((digits, u)) => {
+                let factor = unit(u).unwrap_or(1);
                 self.bump();
                 (digits, factor)
             }
             None => {
                 let Some(w) = token.word().filter(|w| is_digits(w)) else {
-                    return Err(self.expected("a number of seconds, minutes or hours"));
+                    return Err(self.expected(number_what));
                 };
                 let digits = w.to_owned();
                 self.bump();
-                let Some(factor) = self.peek().word().and_then(time_unit) else {
-                    return Err(
-                        self.expected(&format!("a time unit (sec, min or hour) after `{digits}'"))
-                    );
+                let Some(factor) = self.peek().word().and_then(unit) else {
+                    return Err(self.expected(&format!("{unit_what} after `{digits}'")));
                 };
                 self.bump();
                 (digits, factor)
@@ -327,16 +339,35 @@ impl FileParser<'_, '_> {
             .ok_or_else(|| self.error_at(&token, ErrorKind::NumberTooLarge { text: digits }))
     }
 
-    /// `lifetime time N unit`, after `lifetime`; `lifetime byte` is refused as the
-    /// original refused it.
-    fn lifetime(&mut self) -> Result<u64> {
+    /// `lifetime time N unit` or `lifetime byte N unit`, after `lifetime`. A byte
+    /// lifetime is kept in kilobytes, the unit IKE carries it in; the original's
+    /// grammar had this (below 1 KB refused) but had switched it off.
+    fn lifetime(&mut self) -> Result<Life> {
         match self.peek().word() {
             Some("time") => {
                 self.bump();
-                self.time()
+                self.time().map(Life::Seconds)
             }
-            Some("byte") => Err(self.error_at(self.peek(), ErrorKind::ByteLifetime)),
-            _ => Err(self.expected("`time'")),
+            Some("byte") => {
+                self.bump();
+                let token = self.peek().clone();
+                let bytes = self.amount(
+                    byte_unit,
+                    "a number of bytes, KB, MB or GB",
+                    "a byte unit (B, KB, MB or GB)",
+                )?;
+                if bytes < 1024 {
+                    return Err(self.error_at(
+                        &token,
+                        ErrorKind::InvalidValue {
+                            what: "byte lifetime".to_owned(),
+                            reason: "byte size should be more than 1024B".to_owned(),
+                        },
+                    ));
+                }
+                Ok(Life::Kilobytes(bytes / 1024))
+            }
+            _ => Err(self.expected("`time' or `byte'")),
         }
     }
 
@@ -422,6 +453,23 @@ fn time_unit(word: &str) -> Option<u64> {
         "hour" | "hours" => Some(3600),
         _ => None,
     }
+}
+
+fn byte_unit(word: &str) -> Option<u64> {
+    match word {
+        "B" | "byte" | "bytes" => Some(1),
+        "KB" => Some(1 << 10),
+        "MB" => Some(1 << 20),
+        "GB" => Some(1 << 30),
+        _ => None,
+    }
+}
+
+/// A `lifetime` directive's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Life {
+    Seconds(u64),
+    Kilobytes(u64),
 }
 
 fn is_digits(word: &str) -> bool {

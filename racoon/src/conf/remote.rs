@@ -63,6 +63,8 @@ pub struct Remote {
     pub scripts: Scripts,
     /// `lifetime time N unit;` in seconds: the default of every proposal.
     pub lifetime: u64,
+    /// `lifetime byte N unit;` in kilobytes (0: none): the default of every proposal.
+    pub lifebyte: u64,
     pub ike_frag: IkeFrag,
     /// `esp_frag N;`: the size above which ESP-in-UDP packets are fragmented.
     pub esp_frag: u64,
@@ -113,6 +115,7 @@ impl Remote {
             weak_phase1_check: false,
             scripts: Scripts::default(),
             lifetime: DEFAULT_PHASE1_LIFETIME,
+            lifebyte: 0,
             ike_frag: IkeFrag::Off,
             esp_frag: 65535,
             initial_contact: true,
@@ -288,6 +291,8 @@ pub struct Proposal {
     pub dh_group: DhGroup,
     /// `lifetime time N unit;` in seconds; `None` means the remote's.
     pub lifetime: Option<u64>,
+    /// `lifetime byte N unit;` in kilobytes; `None` means the remote's.
+    pub lifebyte: Option<u64>,
     /// `gss_id "id";` (with `gssapi_krb`).
     pub gss_id: Option<String>,
 }

@@ -29,6 +29,8 @@ pub struct Sainfo {
     pub remoteid: Option<u64>,
     /// `lifetime time N unit;` in seconds.
     pub lifetime: u64,
+    /// `lifetime byte N unit;` in kilobytes; 0: none.
+    pub lifebyte: u64,
     /// `encryption_algorithm`, in order of preference; never empty.
     pub encryption: Vec<SainfoAlg>,
     /// `authentication_algorithm`; never empty.

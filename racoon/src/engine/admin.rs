@@ -85,6 +85,8 @@ pub struct Ph2Proposal {
     pub authentication: Option<String>,
     pub pfs_group: Option<u16>,
     pub lifetime: u64,
+    /// The hard byte limit, in bytes (0: none).
+    pub lifebytes: u64,
 }
 
 /// Why an establish request is refused, as the errno racoon answers with.
@@ -248,6 +250,7 @@ impl Engine {
                         authentication: c.auth.map(|a| a.name().to_owned()),
                         pfs_group: c.group.map(|g| g.number),
                         lifetime: c.lifetime,
+                        lifebytes: c.lifebyte.saturating_mul(1024),
                     }),
                     reqid_in,
                     reqid_out,

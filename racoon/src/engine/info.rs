@@ -279,7 +279,7 @@ impl Engine {
                 }
             }
             NotifyType::ResponderLifetime if n.protocol == ProtocolId::Isakmp => {
-                if let Some(life) = super::quick::responder_lifetime(&n.data) {
+                if let Some((Some(life), _)) = super::quick::responder_lifetime(&n.data) {
                     let p = &mut self.ph1s[i];
                     if let Some(at) = p.established_at {
                         p.expire_at = p

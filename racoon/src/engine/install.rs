@@ -134,12 +134,17 @@ impl Engine {
                 (enc_len + auth_len).max(1),
             )
             .map_err(|e| e.to_string())?;
+        // The byte limit: IKE's kilobytes, and the soft one at the same rate as time.
+        let hard_bytes = choice.lifebyte.saturating_mul(1024);
         let hard = Lifetime {
             addtime: choice.lifetime,
+            bytes: hard_bytes,
             ..Lifetime::default()
         };
         let soft = Lifetime {
             addtime: choice.lifetime * SOFT_LIFETIME_RATE / 100,
+            bytes: hard_bytes / 100 * SOFT_LIFETIME_RATE
+                + hard_bytes % 100 * SOFT_LIFETIME_RATE / 100,
             ..Lifetime::default()
         };
         let build = |src, dst, spi, key: &[u8]| {

@@ -590,7 +590,7 @@ impl Engine {
         if claim {
             // We shortened the initiator's lifetime (proposal_check claim): say so.
             let spi = [self.ph1s[i].icookie, self.ph1s[i].rcookie].concat();
-            let data = lifetime_attributes(lifetime);
+            let data = lifetime_attributes(lifetime, 0);
             self.send_notify(
                 i,
                 crate::isakmp::ProtocolId::Isakmp,
@@ -614,15 +614,23 @@ pub(super) enum Ignore {
     Fatal(String),
 }
 
-/// LifeType seconds and LifeDuration as the data of a RESPONDER-LIFETIME notify (the
-/// phase-1 and IPsec DOI classes have the same numbers for these two).
-pub(super) fn lifetime_attributes(seconds: u64) -> Vec<u8> {
+/// LifeType seconds and LifeDuration (then kilobytes and theirs, unless 0) as the data
+/// of a RESPONDER-LIFETIME notify (the phase-1 and IPsec DOI classes have the same
+/// numbers for these two).
+pub(super) fn lifetime_attributes(seconds: u64, kilobytes: u64) -> Vec<u8> {
     use crate::isakmp::{IpsecAttribute, LifeType};
     let mut data = Vec::new();
-    if let Ok(attrs) = IpsecAttribute::to_attributes(&[
+    let mut lives = vec![
         IpsecAttribute::LifeType(LifeType::Seconds),
         IpsecAttribute::LifeDuration(seconds),
-    ]) {
+    ];
+    if kilobytes != 0 {
+        lives.extend([
+            IpsecAttribute::LifeType(LifeType::Kilobytes),
+            IpsecAttribute::LifeDuration(kilobytes),
+        ]);
+    }
+    if let Ok(attrs) = IpsecAttribute::to_attributes(&lives) {
         for a in &attrs {
             let _ = a.encode(&mut data);
         }

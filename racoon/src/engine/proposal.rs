@@ -22,6 +22,9 @@ pub(crate) struct Ph1Choice {
     pub auth: AuthMethod,
     pub group: &'static DhGroup,
     pub lifetime: u64,
+    /// Kilobytes (0: none). Proposed and checked, never counted: the kernel has no
+    /// counter for IKE traffic, and the original did not count it either.
+    pub lifebyte: u64,
 }
 
 fn auth_method(m: conf::AuthMethod) -> AuthMethod {
@@ -57,6 +60,7 @@ pub(crate) fn ph1_offers(remote: &Remote) -> Vec<Ph1Choice> {
                 auth: auth_method(p.auth_method),
                 group: alg::dh::find_dh_group(p.dh_group.0)?,
                 lifetime: p.lifetime.unwrap_or(remote.lifetime),
+                lifebyte: p.lifebyte.unwrap_or(remote.lifebyte),
             })
         })
         .collect()
@@ -76,6 +80,12 @@ fn ph1_attributes(c: &Ph1Choice) -> Vec<Phase1Attribute> {
         Phase1Attribute::LifeType(LifeType::Seconds),
         Phase1Attribute::LifeDuration(c.lifetime),
     ]);
+    if c.lifebyte != 0 {
+        a.extend([
+            Phase1Attribute::LifeType(LifeType::Kilobytes),
+            Phase1Attribute::LifeDuration(c.lifebyte),
+        ]);
+    }
     a
 }
 
@@ -102,7 +112,8 @@ pub(crate) fn ph1_sa(offers: &[Ph1Choice]) -> Result<SecurityAssociation, String
 fn read_ph1(t: &Transform) -> Option<Ph1Choice> {
     let attrs = Phase1Attribute::from_attributes(&t.attributes).ok()?;
     let (mut enc, mut hash, mut auth, mut group) = (None, None, None, None);
-    let (mut key_length, mut lifetime, mut seconds) = (None, None, true);
+    let (mut key_length, mut lifetime, mut lifebyte) = (None, None, 0);
+    let mut life_type = LifeType::Seconds;
     for a in attrs {
         match a {
             Phase1Attribute::Encryption(r) => enc = r.algorithm(),
@@ -110,9 +121,12 @@ fn read_ph1(t: &Transform) -> Option<Ph1Choice> {
             Phase1Attribute::AuthMethod(m) => auth = Some(m),
             Phase1Attribute::GroupDescription(g) => group = g.group(),
             Phase1Attribute::KeyLength(k) => key_length = Some(k),
-            Phase1Attribute::LifeType(t) => seconds = t == LifeType::Seconds,
-            // Kilobyte lifetimes are accepted and not enforced, as racoon did.
-            Phase1Attribute::LifeDuration(d) if seconds => lifetime = Some(d),
+            Phase1Attribute::LifeType(t) => life_type = t,
+            Phase1Attribute::LifeDuration(d) if life_type == LifeType::Seconds => {
+                lifetime = Some(d)
+            }
+            // Checked against ours, not counted (see Ph1Choice::lifebyte).
+            Phase1Attribute::LifeDuration(d) if life_type == LifeType::Kilobytes => lifebyte = d,
             _ => {}
         }
     }
@@ -123,6 +137,7 @@ fn read_ph1(t: &Transform) -> Option<Ph1Choice> {
         auth: auth?,
         group: group?,
         lifetime: lifetime.unwrap_or(conf::DEFAULT_PHASE1_LIFETIME),
+        lifebyte,
     })
 }
 
@@ -142,6 +157,35 @@ pub(crate) fn check_lifetime(
         ProposalCheck::Exact => Err(format!("lifetime mismatched: my:{ours} peer:{peer}")),
         ProposalCheck::Strict => Err(format!("long lifetime proposed: my:{ours} peer:{peer}")),
     }
+}
+
+/// The byte-lifetime check of `proposal_check`, in kilobytes where 0 is no limit (so
+/// longer than any): as [`check_lifetime`], with the original's "lifebyte" words.
+pub(crate) fn check_lifebyte(
+    check: ProposalCheck,
+    peer: u64,
+    ours: u64,
+) -> Result<(u64, bool), String> {
+    let within = |p: u64, o: u64| o == 0 || (p != 0 && p <= o);
+    match check {
+        ProposalCheck::Obey => Ok((peer, false)),
+        ProposalCheck::Strict | ProposalCheck::Claim if within(peer, ours) => Ok((peer, false)),
+        ProposalCheck::Claim => Ok((ours, true)),
+        ProposalCheck::Exact if peer == ours => Ok((peer, false)),
+        ProposalCheck::Exact => Err(format!("lifebyte mismatched: my:{ours} peer:{peer}")),
+        ProposalCheck::Strict => Err(format!("long lifebyte proposed: my:{ours} peer:{peer}")),
+    }
+}
+
+/// Both lifetime checks: the lifetime and lifebyte to use and whether to claim ours.
+fn check_lives(
+    check: ProposalCheck,
+    peer: (u64, u64),
+    ours: (u64, u64),
+) -> Result<(u64, u64, bool), String> {
+    let (lifetime, claim_t) = check_lifetime(check, peer.0, ours.0)?;
+    let (lifebyte, claim_b) = check_lifebyte(check, peer.1, ours.1)?;
+    Ok((lifetime, lifebyte, claim_t || claim_b))
 }
 
 /// The responder's choice: the first of the initiator's transforms (in its order) that
@@ -169,9 +213,19 @@ pub(crate) fn select_ph1(
                 if !same {
                     continue;
                 }
-                match check_lifetime(remote.proposal_check, peer.lifetime, ours.lifetime) {
-                    Ok((lifetime, claim)) => {
-                        return Some((t.clone(), Ph1Choice { lifetime, ..peer }, claim))
+                let lives = check_lives(
+                    remote.proposal_check,
+                    (peer.lifetime, peer.lifebyte),
+                    (ours.lifetime, ours.lifebyte),
+                );
+                match lives {
+                    Ok((lifetime, lifebyte, claim)) => {
+                        let choice = Ph1Choice {
+                            lifetime,
+                            lifebyte,
+                            ..peer
+                        };
+                        return Some((t.clone(), choice, claim));
                     }
                     Err(why) => reasons.push(why),
                 }
@@ -218,6 +272,8 @@ pub(crate) struct Ph2Choice {
     pub mode: Mode,
     pub group: Option<&'static DhGroup>,
     pub lifetime: u64,
+    /// Kilobytes (0: none); the installed SAs' hard byte limit.
+    pub lifebyte: u64,
 }
 
 fn protocol_of(satype: SaType) -> ProtocolId {
@@ -259,6 +315,7 @@ pub(crate) fn ph2_offers(sainfo: &Sainfo, satype: SaType, mode: Mode) -> Vec<Ph2
                 mode,
                 group,
                 lifetime: sainfo.lifetime,
+                lifebyte: sainfo.lifebyte,
             });
         }
         return out;
@@ -273,6 +330,7 @@ pub(crate) fn ph2_offers(sainfo: &Sainfo, satype: SaType, mode: Mode) -> Vec<Ph2
                 mode,
                 group,
                 lifetime: sainfo.lifetime,
+                lifebyte: sainfo.lifebyte,
             });
         }
     }
@@ -284,6 +342,12 @@ fn ph2_transform(number: u8, c: &Ph2Choice) -> Result<Transform, String> {
         IpsecAttribute::LifeType(LifeType::Seconds),
         IpsecAttribute::LifeDuration(c.lifetime),
     ];
+    if c.lifebyte != 0 {
+        attrs.extend([
+            IpsecAttribute::LifeType(LifeType::Kilobytes),
+            IpsecAttribute::LifeDuration(c.lifebyte),
+        ]);
+    }
     if let Some(g) = c.group {
         attrs.push(IpsecAttribute::GroupDescription(GroupRef::Known(g)));
     }
@@ -351,7 +415,8 @@ fn read_ph2(protocol: ProtocolId, t: &Transform) -> Option<Ph2Choice> {
     };
     let attrs = IpsecAttribute::from_attributes(&t.attributes).ok()?;
     let (mut auth, mut key_length, mut group) = (None, None, None);
-    let (mut mode, mut lifetime, mut seconds) = (Mode::Transport, None, true);
+    let (mut mode, mut lifetime, mut lifebyte) = (Mode::Transport, None, 0);
+    let mut life_type = LifeType::Seconds;
     for a in attrs {
         match a {
             IpsecAttribute::AuthAlgorithm(r) => auth = Some(r.algorithm()?),
@@ -362,8 +427,9 @@ fn read_ph2(protocol: ProtocolId, t: &Transform) -> Option<Ph2Choice> {
                 mode = Mode::Transport
             }
             IpsecAttribute::EncapsulationMode(_) => return None,
-            IpsecAttribute::LifeType(t) => seconds = t == LifeType::Seconds,
-            IpsecAttribute::LifeDuration(d) if seconds => lifetime = Some(d),
+            IpsecAttribute::LifeType(t) => life_type = t,
+            IpsecAttribute::LifeDuration(d) if life_type == LifeType::Seconds => lifetime = Some(d),
+            IpsecAttribute::LifeDuration(d) if life_type == LifeType::Kilobytes => lifebyte = d,
             _ => {}
         }
     }
@@ -382,6 +448,7 @@ fn read_ph2(protocol: ProtocolId, t: &Transform) -> Option<Ph2Choice> {
         mode,
         group,
         lifetime: lifetime.unwrap_or(conf::DEFAULT_PHASE2_LIFETIME),
+        lifebyte,
     })
 }
 
@@ -443,9 +510,19 @@ pub(crate) fn select_ph2(
                     ));
                     continue;
                 }
-                match check_lifetime(check, peer.lifetime, ours.lifetime) {
-                    Ok((lifetime, claim)) => {
-                        return Some((p.clone(), t.clone(), Ph2Choice { lifetime, ..peer }, claim))
+                let lives = check_lives(
+                    check,
+                    (peer.lifetime, peer.lifebyte),
+                    (ours.lifetime, ours.lifebyte),
+                );
+                match lives {
+                    Ok((lifetime, lifebyte, claim)) => {
+                        let choice = Ph2Choice {
+                            lifetime,
+                            lifebyte,
+                            ..peer
+                        };
+                        return Some((p.clone(), t.clone(), choice, claim));
                     }
                     Err(why) => reasons.push(why),
                 }
@@ -477,9 +554,18 @@ pub(crate) fn accept_ph2_reply(
         spi,
         Ph2Choice {
             lifetime: peer.lifetime.min(ours.lifetime),
+            lifebyte: shorter_lifebyte(peer.lifebyte, ours.lifebyte),
             ..peer
         },
     ))
+}
+
+/// The shorter of two byte lifetimes in kilobytes, where 0 is no limit.
+pub(crate) fn shorter_lifebyte(a: u64, b: u64) -> u64 {
+    match (a, b) {
+        (0, x) | (x, 0) => x,
+        (a, b) => a.min(b),
+    }
 }
 
 #[cfg(test)]
@@ -496,5 +582,69 @@ mod tests {
         assert_eq!(check_lifetime(Claim, 1800, 3600), Ok((1800, false)));
         assert!(check_lifetime(Exact, 1800, 3600).is_err());
         assert_eq!(check_lifetime(Exact, 3600, 3600), Ok((3600, false)));
+    }
+
+    #[test]
+    fn lifebyte_checks_treat_zero_as_no_limit() {
+        use ProposalCheck::*;
+        assert_eq!(check_lifebyte(Strict, 40, 0), Ok((40, false)));
+        assert_eq!(check_lifebyte(Strict, 0, 0), Ok((0, false)));
+        assert_eq!(
+            check_lifebyte(Strict, 0, 40),
+            Err("long lifebyte proposed: my:40 peer:0".to_owned())
+        );
+        assert_eq!(
+            check_lifebyte(Strict, 100, 40),
+            Err("long lifebyte proposed: my:40 peer:100".to_owned())
+        );
+        assert_eq!(check_lifebyte(Claim, 100, 40), Ok((40, true)));
+        assert_eq!(check_lifebyte(Claim, 0, 40), Ok((40, true)));
+        assert_eq!(check_lifebyte(Obey, 100, 40), Ok((100, false)));
+        assert_eq!(
+            check_lifebyte(Exact, 0, 40),
+            Err("lifebyte mismatched: my:40 peer:0".to_owned())
+        );
+        assert_eq!(shorter_lifebyte(0, 40), 40);
+        assert_eq!(shorter_lifebyte(100, 40), 40);
+        assert_eq!(shorter_lifebyte(0, 0), 0);
+    }
+
+    fn esp_choice(lifebyte: u64) -> Ph2Choice {
+        Ph2Choice {
+            satype: SaType::Esp,
+            encryption: alg::find_esp_transform(3),
+            key_length: None,
+            auth: None,
+            mode: Mode::Transport,
+            group: None,
+            lifetime: 3600,
+            lifebyte,
+        }
+    }
+
+    /// The transform's attributes as sent: SA Life Type 1 (seconds) with its duration,
+    /// then Life Type 2 (kilobytes) with its own (RFC 2407 4.5), only when configured.
+    #[test]
+    fn quick_mode_transform_carries_kilobytes_after_seconds() {
+        let wire = |c: &Ph2Choice| {
+            let t = ph2_transform(1, c).unwrap();
+            let mut out = Vec::new();
+            for a in &t.attributes {
+                a.encode(&mut out).unwrap();
+            }
+            out
+        };
+        let with = wire(&esp_choice(40));
+        assert_eq!(
+            &with[..16],
+            &[0x80, 1, 0, 1, 0x80, 2, 0x0e, 0x10, 0x80, 1, 0, 2, 0x80, 2, 0, 40]
+        );
+        let without = wire(&esp_choice(0));
+        assert_eq!(&without[..8], &[0x80, 1, 0, 1, 0x80, 2, 0x0e, 0x10]);
+        assert_ne!(&without[8..12], &[0x80, 1, 0, 2]);
+        // Read back, each duration goes with the type before it.
+        let t = ph2_transform(1, &esp_choice(40)).unwrap();
+        let back = read_ph2(ProtocolId::Esp, &t).unwrap();
+        assert_eq!((back.lifetime, back.lifebyte), (3600, 40));
     }
 }

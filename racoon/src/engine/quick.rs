@@ -449,7 +449,7 @@ impl Engine {
         }
         rest.extend(self.nat_oa_payloads(p1, choice.mode));
         if p2.claim_lifetime {
-            let data = super::main_mode::lifetime_attributes(choice.lifetime);
+            let data = super::main_mode::lifetime_attributes(choice.lifetime, choice.lifebyte);
             rest.push(Payload::Notification(crate::isakmp::Notification {
                 doi: crate::isakmp::DOI_IPSEC,
                 protocol: prop.protocol,
@@ -515,8 +515,13 @@ impl Engine {
         if p2.dh.is_some() && ke.is_none() {
             return Err(Ignore::Fatal("no KE payload for the PFS group.".to_owned()));
         }
-        if let Some(life) = responder_life {
-            choice.lifetime = choice.lifetime.min(life);
+        if let Some((seconds, kilobytes)) = responder_life {
+            if let Some(life) = seconds {
+                choice.lifetime = choice.lifetime.min(life);
+            }
+            if let Some(kb) = kilobytes {
+                choice.lifebyte = proposal::shorter_lifebyte(choice.lifebyte, kb);
+            }
         }
         let hash3 = quick_hash3(&c.prf, &c.keys.skeyid_a, p2.msgid, &p2.ni, &nr)
             .map_err(|e| Ignore::Fatal(e.to_string()))?;
@@ -558,8 +563,8 @@ impl Engine {
     }
 }
 
-/// The seconds in a RESPONDER-LIFETIME notify's attributes.
-pub(super) fn responder_lifetime(data: &[u8]) -> Option<u64> {
+/// The seconds and the kilobytes in a RESPONDER-LIFETIME notify's attributes.
+pub(super) fn responder_lifetime(data: &[u8]) -> Option<(Option<u64>, Option<u64>)> {
     let mut attrs = Vec::new();
     let mut rest = data;
     while rest.len() >= 4 {
@@ -577,14 +582,17 @@ pub(super) fn responder_lifetime(data: &[u8]) -> Option<u64> {
             rest = &rest[4 + len..];
         }
     }
-    let mut seconds = true;
-    let mut out = None;
+    let mut life_type = LifeType::Seconds;
+    let (mut seconds, mut kilobytes) = (None, None);
     for a in IpsecAttribute::from_attributes(&attrs).ok()? {
         match a {
-            IpsecAttribute::LifeType(t) => seconds = t == LifeType::Seconds,
-            IpsecAttribute::LifeDuration(d) if seconds => out = Some(d),
+            IpsecAttribute::LifeType(t) => life_type = t,
+            IpsecAttribute::LifeDuration(d) if life_type == LifeType::Seconds => seconds = Some(d),
+            IpsecAttribute::LifeDuration(d) if life_type == LifeType::Kilobytes => {
+                kilobytes = Some(d)
+            }
             _ => {}
         }
     }
-    out
+    Some((seconds, kilobytes))
 }

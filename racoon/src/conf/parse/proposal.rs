@@ -8,7 +8,7 @@ use super::super::error::ErrorKind;
 use super::super::feature::Feature;
 use super::super::lexer::{Tok, Token};
 use super::super::remote::{AuthMethod, Proposal};
-use super::{is_digits, parse_u64, FileParser, Result};
+use super::{is_digits, parse_u64, FileParser, Life, Result};
 
 const PROPOSAL: &[&str] = &[
     "encryption_algorithm",
@@ -37,6 +37,7 @@ impl FileParser<'_, '_> {
         let mut auth_method = None;
         let mut dh_group = None;
         let mut lifetime = None;
+        let mut lifebyte = None;
         let mut gss_id = None;
         self.block_body("proposal", |p| {
             let start = p.pos;
@@ -83,7 +84,10 @@ impl FileParser<'_, '_> {
                     }
                     dh_group = Some(group);
                 }
-                "lifetime" => lifetime = Some(p.lifetime()?),
+                "lifetime" => match p.lifetime()? {
+                    Life::Seconds(t) => lifetime = Some(t),
+                    Life::Kilobytes(kb) => lifebyte = Some(kb),
+                },
                 _ => {
                     gss_id = Some(p.quoted("a quoted GSS-API id")?);
                     p.uses(Feature::Gssapi, word.clone(), directive_at);
@@ -121,6 +125,7 @@ impl FileParser<'_, '_> {
             auth_method,
             dh_group,
             lifetime,
+            lifebyte,
             gss_id,
         })
     }

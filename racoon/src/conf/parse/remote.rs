@@ -12,7 +12,7 @@ use super::super::remote::{
 };
 use super::super::Identifier;
 use super::super::Location;
-use super::{FileParser, Result};
+use super::{FileParser, Life, Result};
 
 const REMOTE: &[&str] = &[
     "remote_address",
@@ -334,7 +334,10 @@ impl FileParser<'_, '_> {
                 };
                 *slot = Some(path);
             }
-            "lifetime" => r.lifetime = self.lifetime()?,
+            "lifetime" => match self.lifetime()? {
+                Life::Seconds(t) => r.lifetime = t,
+                Life::Kilobytes(kb) => r.lifebyte = kb,
+            },
             "ike_frag" => {
                 r.ike_frag = self.on_off_force(IkeFrag::On, IkeFrag::Off, IkeFrag::Force)?;
                 if r.ike_frag != IkeFrag::Off {

@@ -9,7 +9,7 @@ use super::super::feature::Feature;
 use super::super::ident::IdType;
 use super::super::lexer::Tok;
 use super::super::sainfo::{Sainfo, SainfoAlg, SainfoId, DEFAULT_PHASE2_LIFETIME, UL_PROTOS};
-use super::{is_digits, FileParser, Result};
+use super::{is_digits, FileParser, Life, Result};
 
 const SAINFO: &[&str] = &[
     "pfs_group",
@@ -80,6 +80,7 @@ impl FileParser<'_, '_> {
             pfs_group: None,
             remoteid: None,
             lifetime: DEFAULT_PHASE2_LIFETIME,
+            lifebyte: 0,
             encryption: Vec::new(),
             authentication: Vec::new(),
             compression: Vec::new(),
@@ -285,7 +286,10 @@ impl FileParser<'_, '_> {
         match word.as_str() {
             "pfs_group" => s.pfs_group = Some(self.dh_group()?),
             "remoteid" => s.remoteid = Some(self.number("a number (a remote's ph1id)")?),
-            "lifetime" => s.lifetime = self.lifetime()?,
+            "lifetime" => match self.lifetime()? {
+                Life::Seconds(t) => s.lifetime = t,
+                Life::Kilobytes(kb) => s.lifebyte = kb,
+            },
             "encryption_algorithm" => loop {
                 let spec = self.algorithm(|n| find_racoon(Class::Encrypt, n))?;
                 let key_length = self.key_length(&spec)?;
