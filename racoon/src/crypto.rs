@@ -10,6 +10,7 @@
 
 mod cipher;
 mod dh;
+mod ecp;
 mod error;
 mod hash;
 mod phase1;

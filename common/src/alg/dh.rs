@@ -1,15 +1,17 @@
 //! The Diffie-Hellman groups IKEv1 negotiates: one row per group, beside the algorithm
 //! table and in the same spirit. The row knows the group number that the phase-1 "Group
 //! Description" and the IPsec DOI "Group Description" attributes carry, the names
-//! racoon.conf accepts for `dh_group` and `pfs_group`, and the group itself (prime and
-//! generator), so that the codec, the configuration parser and the crypto code never
-//! spell a group number or a prime again.
+//! racoon.conf accepts for `dh_group` and `pfs_group`, and the group itself (a MODP prime
+//! and generator, or a named elliptic curve), so that the codec, the configuration parser
+//! and the crypto code never spell a group number or a prime again.
 //!
 //! Sources: RFC 2409 section 6.1 and 6.2 (groups 1 and 2, the "Oakley" groups),
-//! RFC 3526 (groups 5 and 14 to 18); racoon.conf(5) for the names. All are MODP groups
-//! with generator 2. The elliptic-curve groups (19 to 21) are not here yet.
+//! RFC 3526 (groups 5 and 14 to 18); racoon.conf(5) for the names. RFC 5903 for the
+//! random ECP groups 19 (P-256), 20 (P-384) and 21 (P-521). The original racoon and its
+//! maintained fork know no ECP group; racoon-rs names them `ecp256`, `ecp384` and
+//! `ecp521` (strongSwan's spelling) and accepts the bare numbers too.
 
-/// One MODP Diffie-Hellman group.
+/// One Diffie-Hellman group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct DhGroup {
@@ -18,6 +20,23 @@ pub struct DhGroup {
     /// racoon.conf names, the first being what racoon prints (`modp1024`); the bare
     /// number is accepted too, as the original's lexer did.
     pub names: &'static [&'static str],
+    /// What the group is made of.
+    pub kind: GroupKind,
+}
+
+/// The two families of groups this table holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupKind {
+    /// Exponentiation modulo a prime (RFC 2409, RFC 3526).
+    Modp(Modp),
+    /// A NIST prime-field curve (RFC 5903).
+    Ecp(Curve),
+}
+
+/// A MODP group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Modp {
     /// Size of the prime in bits; public values and shared secrets are this many bits,
     /// left-padded with zeros to whole bytes on the wire.
     pub prime_bits: u16,
@@ -32,10 +51,79 @@ pub struct DhGroup {
     pub exponent_bits: u16,
 }
 
-impl DhGroup {
+impl Modp {
     /// Bytes of a public value or shared secret on the wire.
     pub fn prime_bytes(&self) -> usize {
         usize::from(self.prime_bits).div_ceil(8)
+    }
+}
+
+/// The curves of RFC 5903 (the NIST curves of FIPS 186).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Curve {
+    P256,
+    P384,
+    P521,
+}
+
+impl Curve {
+    /// Size of the field prime in bits.
+    pub fn field_bits(self) -> u16 {
+        match self {
+            Curve::P256 => 256,
+            Curve::P384 => 384,
+            Curve::P521 => 521,
+        }
+    }
+
+    /// Bytes of one coordinate on the wire (the field size rounded up to bytes).
+    pub fn coordinate_bytes(self) -> usize {
+        usize::from(self.field_bits()).div_ceil(8)
+    }
+
+    /// The curve's name in FIPS 186 and SEC 2 (`secp256r1` is P-256).
+    pub fn sec_name(self) -> &'static str {
+        match self {
+            Curve::P256 => "secp256r1",
+            Curve::P384 => "secp384r1",
+            Curve::P521 => "secp521r1",
+        }
+    }
+}
+
+impl DhGroup {
+    /// Bytes of a public value on the wire: the prime's length for MODP; for ECP the
+    /// x and y coordinates, each left-padded to the field size (RFC 5903 section 7).
+    pub fn public_bytes(&self) -> usize {
+        match self.kind {
+            GroupKind::Modp(m) => m.prime_bytes(),
+            GroupKind::Ecp(c) => 2 * c.coordinate_bytes(),
+        }
+    }
+
+    /// Bytes of the shared secret g^xy that enters the key derivation: the prime's
+    /// length for MODP; for ECP the x coordinate alone (RFC 5903 section 7).
+    pub fn secret_bytes(&self) -> usize {
+        match self.kind {
+            GroupKind::Modp(m) => m.prime_bytes(),
+            GroupKind::Ecp(c) => c.coordinate_bytes(),
+        }
+    }
+
+    /// The MODP parameters, for a MODP group.
+    pub fn modp(&self) -> Option<&Modp> {
+        match &self.kind {
+            GroupKind::Modp(m) => Some(m),
+            GroupKind::Ecp(_) => None,
+        }
+    }
+
+    /// The curve, for an ECP group.
+    pub fn curve(&self) -> Option<Curve> {
+        match self.kind {
+            GroupKind::Modp(_) => None,
+            GroupKind::Ecp(c) => Some(c),
+        }
     }
 
     /// The name racoon prints for this group.
@@ -59,70 +147,70 @@ pub fn find_dh_name(name: &str) -> Option<&'static DhGroup> {
     GROUPS.iter().find(|g| g.names.contains(&name))
 }
 
+const fn modp(prime_bits: u16, prime_hex: &'static str, exponent_bits: u16) -> GroupKind {
+    GroupKind::Modp(Modp {
+        prime_bits,
+        prime_hex,
+        generator: 2,
+        exponent_bits,
+    })
+}
+
 static GROUPS: &[DhGroup] = &[
     DhGroup {
         number: 1,
         names: &["modp768", "1"],
-        prime_bits: 768,
-        prime_hex: MODP768,
-        generator: 2,
-        exponent_bits: 256,
+        kind: modp(768, MODP768, 256),
     },
     DhGroup {
         number: 2,
         names: &["modp1024", "2"],
-        prime_bits: 1024,
-        prime_hex: MODP1024,
-        generator: 2,
-        exponent_bits: 256,
+        kind: modp(1024, MODP1024, 256),
     },
     DhGroup {
         number: 5,
         names: &["modp1536", "5"],
-        prime_bits: 1536,
-        prime_hex: MODP1536,
-        generator: 2,
-        exponent_bits: 256,
+        kind: modp(1536, MODP1536, 256),
     },
     DhGroup {
         number: 14,
         names: &["modp2048", "14"],
-        prime_bits: 2048,
-        prime_hex: MODP2048,
-        generator: 2,
-        exponent_bits: 320,
+        kind: modp(2048, MODP2048, 320),
     },
     DhGroup {
         number: 15,
         names: &["modp3072", "15"],
-        prime_bits: 3072,
-        prime_hex: MODP3072,
-        generator: 2,
-        exponent_bits: 420,
+        kind: modp(3072, MODP3072, 420),
     },
     DhGroup {
         number: 16,
         names: &["modp4096", "16"],
-        prime_bits: 4096,
-        prime_hex: MODP4096,
-        generator: 2,
-        exponent_bits: 480,
+        kind: modp(4096, MODP4096, 480),
     },
     DhGroup {
         number: 17,
         names: &["modp6144", "17"],
-        prime_bits: 6144,
-        prime_hex: MODP6144,
-        generator: 2,
-        exponent_bits: 540,
+        kind: modp(6144, MODP6144, 540),
     },
     DhGroup {
         number: 18,
         names: &["modp8192", "18"],
-        prime_bits: 8192,
-        prime_hex: MODP8192,
-        generator: 2,
-        exponent_bits: 620,
+        kind: modp(8192, MODP8192, 620),
+    },
+    DhGroup {
+        number: 19,
+        names: &["ecp256", "19"],
+        kind: GroupKind::Ecp(Curve::P256),
+    },
+    DhGroup {
+        number: 20,
+        names: &["ecp384", "20"],
+        kind: GroupKind::Ecp(Curve::P384),
+    },
+    DhGroup {
+        number: 21,
+        names: &["ecp521", "21"],
+        kind: GroupKind::Ecp(Curve::P521),
     },
 ];
 
@@ -272,19 +360,15 @@ mod tests {
 
     #[test]
     fn primes_have_their_published_shape() {
-        for g in dh_groups() {
-            assert_eq!(
-                g.prime_hex.len() * 4,
-                usize::from(g.prime_bits),
-                "{}",
-                g.name()
-            );
+        for g in dh_groups().iter().filter_map(DhGroup::modp) {
+            assert_eq!(g.prime_hex.len() * 4, usize::from(g.prime_bits));
             assert!(g.prime_hex.starts_with("FFFFFFFFFFFFFFFFC90FDAA22168C234"));
             assert!(g.prime_hex.ends_with("FFFFFFFFFFFFFFFF"));
             assert!(g.prime_hex.bytes().all(|b| b.is_ascii_hexdigit()));
             assert_eq!(g.generator, 2);
             assert!(g.exponent_bits >= 256 && g.exponent_bits < g.prime_bits);
         }
+        assert_eq!(dh_groups().iter().filter_map(DhGroup::modp).count(), 8);
     }
 
     #[test]
@@ -298,6 +382,9 @@ mod tests {
             ("modp4096", 16),
             ("modp6144", 17),
             ("modp8192", 18),
+            ("ecp256", 19),
+            ("ecp384", 20),
+            ("ecp521", 21),
         ] {
             let g = find_dh_name(name).unwrap();
             assert_eq!(g.number, number);
@@ -307,6 +394,25 @@ mod tests {
         }
         assert_eq!(find_dh_group(3), None);
         assert_eq!(find_dh_name("modp512"), None);
-        assert_eq!(find_dh_group(14).unwrap().prime_bytes(), 256);
+        assert_eq!(find_dh_group(14).unwrap().public_bytes(), 256);
+        assert_eq!(find_dh_group(14).unwrap().secret_bytes(), 256);
+        assert_eq!(find_dh_group(22), None);
+    }
+
+    #[test]
+    fn ecp_sizes_follow_rfc_5903() {
+        // KE payload: x | y, each padded to the field size; secret: x alone.
+        for (number, public, secret, curve) in [
+            (19, 64, 32, Curve::P256),
+            (20, 96, 48, Curve::P384),
+            (21, 132, 66, Curve::P521),
+        ] {
+            let g = find_dh_group(number).unwrap();
+            assert_eq!(g.curve(), Some(curve));
+            assert_eq!(g.modp(), None);
+            assert_eq!(g.public_bytes(), public);
+            assert_eq!(g.secret_bytes(), secret);
+        }
+        assert_eq!(find_dh_group(2).unwrap().curve(), None);
     }
 }

@@ -7,6 +7,8 @@
 //! racoon accepted the names of `cftoken.l` and the bare numbers of `cfparse.y`'s
 //! `num2dhgroup` (1, 2, 3, 4, 5, 14 to 18). The EC2N groups 3 and 4 are listed so that
 //! files naming them still read; nothing implements them (see `Feature::Ec2nGroup`).
+//! The random ECP groups 19 to 21 of RFC 5903 are racoon-rs additions (the original
+//! and its maintained fork know none): `ecp256`, `ecp384`, `ecp521` or the numbers.
 
 /// A DH group by its IANA / RFC 2409 group number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -24,11 +26,15 @@ const GROUPS: &[(&str, u16)] = &[
     ("modp4096", 16),
     ("modp6144", 17),
     ("modp8192", 18),
+    ("ecp256", 19),
+    ("ecp384", 20),
+    ("ecp521", 21),
 ];
 
 /// What an unknown-group message lists.
 pub const VALID_NAMES: &str = "modp768, modp1024, ec2n155, ec2n185, modp1536, modp2048, \
-     modp3072, modp4096, modp6144, modp8192, or their numbers 1, 2, 3, 4, 5, 14 to 18";
+     modp3072, modp4096, modp6144, modp8192, ecp256, ecp384, ecp521, or their numbers 1, 2, 3, \
+     4, 5, 14 to 21";
 
 impl DhGroup {
     /// The group a racoon.conf word names: a name or a group number.
@@ -68,7 +74,11 @@ mod tests {
         assert_eq!(DhGroup::from_word("14"), Some(DhGroup(14)));
         assert_eq!(DhGroup::from_word("modp8192"), Some(DhGroup(18)));
         assert_eq!(DhGroup::from_word("6"), None);
-        assert_eq!(DhGroup::from_word("19"), None);
+        assert_eq!(DhGroup::from_word("19"), Some(DhGroup(19)));
+        assert_eq!(DhGroup::from_word("ecp384"), Some(DhGroup(20)));
+        assert_eq!(DhGroup(21).name(), "ecp521");
+        assert_eq!(DhGroup::from_word("22"), None);
+        assert_eq!(DhGroup::from_word("ecp224"), None);
         assert_eq!(DhGroup::from_word("99999999999"), None);
         assert_eq!(DhGroup(5).name(), "modp1536");
     }

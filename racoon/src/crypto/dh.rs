@@ -1,12 +1,13 @@
-//! MODP Diffie-Hellman for the groups of [`common::alg::dh`]. Public values and shared
-//! secrets are always the prime's length, left-padded with zeros, as RFC 2409 requires on
-//! the wire and as the key derivation expects; a peer's public value must have exactly that
-//! length and lie in 1 < y < p-1.
+//! Diffie-Hellman for the groups of [`common::alg::dh`]. For MODP groups, public values
+//! and shared secrets are always the prime's length, left-padded with zeros, as RFC 2409
+//! requires on the wire and as the key derivation expects; a peer's public value must have
+//! exactly that length and lie in 1 < y < p-1. The ECP groups live in [`super::ecp`].
 
+use super::ecp::{self, EcpKey};
 use super::rng::Rng;
 use super::secret::wipe;
 use super::{CryptoError, Secret};
-use common::alg::dh::DhGroup;
+use common::alg::dh::{DhGroup, GroupKind, Modp};
 use openssl::bn::BigNum;
 use openssl::derive::Deriver;
 use openssl::dh::Dh;
@@ -15,8 +16,16 @@ use openssl::pkey::{PKey, Params, Private};
 /// Our half of one Diffie-Hellman exchange.
 pub struct DhKeyPair {
     group: &'static DhGroup,
-    key: PKey<Private>,
-    public: Vec<u8>,
+    key: Key,
+}
+
+enum Key {
+    Modp {
+        modp: Modp,
+        key: PKey<Private>,
+        public: Vec<u8>,
+    },
+    Ecp(EcpKey),
 }
 
 impl std::fmt::Debug for DhKeyPair {
@@ -25,17 +34,24 @@ impl std::fmt::Debug for DhKeyPair {
     }
 }
 
-fn params(group: &DhGroup) -> Result<Dh<Params>, CryptoError> {
+fn params(group: &Modp) -> Result<Dh<Params>, CryptoError> {
     let p = BigNum::from_hex_str(group.prime_hex)?;
     let g = BigNum::from_u32(group.generator)?;
     Ok(Dh::from_pqg(p, None, g)?)
 }
 
 impl DhKeyPair {
-    /// A fresh key pair whose private exponent has exactly the group's
-    /// [`DhGroup::exponent_bits`], drawn from `rng`.
+    /// A fresh key pair drawn from `rng`: for MODP a private exponent of exactly the
+    /// group's [`Modp::exponent_bits`], for ECP a scalar below the curve's order.
     pub fn generate(group: &'static DhGroup, rng: &mut dyn Rng) -> Result<DhKeyPair, CryptoError> {
-        let bits = usize::from(group.exponent_bits);
+        let modp = match group.kind {
+            GroupKind::Modp(m) => m,
+            GroupKind::Ecp(curve) => {
+                let key = Key::Ecp(ecp::generate(curve, rng)?);
+                return Ok(DhKeyPair { group, key });
+            }
+        };
+        let bits = usize::from(modp.exponent_bits);
         let mut x = Secret::new(vec![0u8; bits.div_ceil(8)]);
         rng.fill(x.as_mut_bytes())?;
         let excess = x.len() * 8 - bits;
@@ -46,41 +62,60 @@ impl DhKeyPair {
         DhKeyPair::from_private(group, x.as_bytes())
     }
 
-    /// The key pair for a given private exponent (big-endian): for known-answer tests and
-    /// for restoring state; must satisfy 1 < x < p-1.
+    /// The key pair for a given private exponent or scalar (big-endian): for known-answer
+    /// tests and for restoring state; must satisfy 1 < x < p-1 (MODP) or 0 < d < n (ECP).
     pub fn from_private(group: &'static DhGroup, private: &[u8]) -> Result<DhKeyPair, CryptoError> {
+        let modp = match group.kind {
+            GroupKind::Modp(m) => m,
+            GroupKind::Ecp(curve) => {
+                let key = Key::Ecp(ecp::from_private(curve, private)?);
+                return Ok(DhKeyPair { group, key });
+            }
+        };
         let x = BigNum::from_slice(private)?;
-        let p = BigNum::from_hex_str(group.prime_hex)?;
+        let p = BigNum::from_hex_str(modp.prime_hex)?;
         let one = BigNum::from_u32(1)?;
         let p_minus_1 = &p - &one;
         if x <= one || x >= p_minus_1 {
             return Err(CryptoError::PublicValueRange);
         }
         // The DH object owns x from here and clears it when freed (BN_clear_free).
-        let dh = params(group)?.set_private_key(x)?;
-        let public = dh.public_key().to_vec_padded(group.prime_bytes() as i32)?;
+        let dh = params(&modp)?.set_private_key(x)?;
+        let public = dh.public_key().to_vec_padded(modp.prime_bytes() as i32)?;
         let key = PKey::from_dh(dh)?;
-        Ok(DhKeyPair { group, key, public })
+        Ok(DhKeyPair {
+            group,
+            key: Key::Modp { modp, key, public },
+        })
     }
 
     pub fn group(&self) -> &'static DhGroup {
         self.group
     }
 
-    /// g^x mod p, padded to the prime's length: the KE payload's data.
+    /// The KE payload's data: g^x mod p padded to the prime's length, or the public
+    /// point's x | y padded to the field size.
     pub fn public_value(&self) -> &[u8] {
-        &self.public
+        match &self.key {
+            Key::Modp { public, .. } => public,
+            Key::Ecp(k) => k.public_value(),
+        }
     }
 
-    /// g^xy mod p from the peer's public value, padded to the prime's length.
+    /// g^xy from the peer's public value: for MODP padded to the prime's length, for ECP
+    /// the x coordinate padded to the field size.
     pub fn shared_secret(&self, peer_public: &[u8]) -> Result<Secret, CryptoError> {
-        validate_public(self.group, peer_public)?;
+        let (key, modp) = match &self.key {
+            Key::Ecp(k) => return k.shared_secret(peer_public),
+            Key::Modp { key, modp, .. } => (key, modp),
+        };
+        validate_modp(modp, peer_public)?;
         let y = BigNum::from_slice(peer_public)?;
-        let peer = PKey::from_dh(params(self.group)?.set_public_key(y)?)?;
-        let mut deriver = Deriver::new(&self.key)?;
+        let peer = PKey::from_dh(params(modp)?.set_public_key(y)?)?;
+        let mut deriver = Deriver::new(key)?;
         deriver.set_peer(&peer)?;
         let mut raw = deriver.derive_to_vec()?;
-        let len = self.group.prime_bytes();
+        let len = modp.prime_bytes();
         let mut out = vec![0u8; len];
         if raw.len() > len {
             wipe(&mut raw);
@@ -96,9 +131,17 @@ impl DhKeyPair {
     }
 }
 
-/// Checks a peer's public value: the prime's length, and 1 < y < p-1, which rules out
-/// the values that force the shared secret to 0, 1 or p-1.
+/// Checks a peer's public value. MODP: the prime's length, and 1 < y < p-1, which rules
+/// out the values that force the shared secret to 0, 1 or p-1. ECP: x | y of the field's
+/// length, a point on the curve other than infinity.
 pub fn validate_public(group: &DhGroup, y: &[u8]) -> Result<(), CryptoError> {
+    match group.kind {
+        GroupKind::Modp(m) => validate_modp(&m, y),
+        GroupKind::Ecp(curve) => ecp::validate_public(curve, y),
+    }
+}
+
+fn validate_modp(group: &Modp, y: &[u8]) -> Result<(), CryptoError> {
     if y.len() != group.prime_bytes() {
         return Err(CryptoError::PublicValueLength {
             expected: group.prime_bytes(),

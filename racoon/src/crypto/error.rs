@@ -27,6 +27,9 @@ pub enum CryptoError {
     /// A Diffie-Hellman public value outside 1 < y < p-1 (a small-subgroup or
     /// degenerate value that would make the shared secret predictable).
     PublicValueRange,
+    /// An elliptic-curve public value that is not a point of the group's curve, or is
+    /// its point at infinity (RFC 6989 section 2.3).
+    InvalidCurvePoint,
     /// More keying material than the expansion can produce (255 PRF blocks).
     KeyMaterialTooLong { requested: usize },
     /// The random source failed.
@@ -63,6 +66,9 @@ impl fmt::Display for CryptoError {
             ),
             CryptoError::PublicValueRange => {
                 f.write_str("Diffie-Hellman public value out of range")
+            }
+            CryptoError::InvalidCurvePoint => {
+                f.write_str("Diffie-Hellman public value is not a point on the curve")
             }
             CryptoError::KeyMaterialTooLong { requested } => {
                 write!(f, "{requested} bytes of keying material requested")
