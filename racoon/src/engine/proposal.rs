@@ -609,6 +609,23 @@ mod tests {
         assert_eq!(shorter_lifebyte(0, 0), 0);
     }
 
+    /// RESPONDER-LIFETIME (proposal_check claim) carries the kilobytes after the
+    /// seconds, and the initiator reads both back; without a byte limit, seconds only.
+    #[test]
+    fn responder_lifetime_carries_kilobytes() {
+        use super::super::main_mode::lifetime_attributes;
+        use super::super::quick::responder_lifetime;
+        let data = lifetime_attributes(3600, 40);
+        assert_eq!(
+            data,
+            [0x80, 1, 0, 1, 0x80, 2, 0x0e, 0x10, 0x80, 1, 0, 2, 0x80, 2, 0, 40]
+        );
+        assert_eq!(responder_lifetime(&data), Some((Some(3600), Some(40))));
+        let data = lifetime_attributes(3600, 0);
+        assert_eq!(data, [0x80, 1, 0, 1, 0x80, 2, 0x0e, 0x10]);
+        assert_eq!(responder_lifetime(&data), Some((Some(3600), None)));
+    }
+
     fn esp_choice(lifebyte: u64) -> Ph2Choice {
         Ph2Choice {
             satype: SaType::Esp,
