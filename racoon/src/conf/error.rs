@@ -132,7 +132,7 @@ impl fmt::Display for ErrorKind {
             ErrorKind::UnknownDhGroup { word } => write!(
                 f,
                 "unknown DH group `{word}'; valid: {}",
-                super::dh::VALID_NAMES
+                super::dh::valid_names()
             ),
             ErrorKind::KeyLengthNotAllowed { algorithm, bits } => {
                 write!(f, "key length {bits} not allowed after `{algorithm}'")
