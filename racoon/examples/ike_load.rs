@@ -191,6 +191,7 @@ fn run(a: &Args) -> Result<(), String> {
                     }
                 }
                 Output::ArmTimer { at } => timer = Some(at),
+                Output::Script(_) => {}
             }
         }
         // A negotiation that takes longer than GIVE_UP has failed; its slot is freed.

@@ -9,6 +9,7 @@
 //! Files: `log` (plog.c's format and sinks), `sockets` (binding, local addresses),
 //! `bypass` (the IKE sockets' exemption from IPsec policies),
 //! `kernel_io` (performing the engine's kernel requests), `signals` (self-pipe),
+//! `scripts` (the `script` hooks, started and reaped),
 //! `daemonize` (fork, setsid, pid file).
 
 mod bypass;
@@ -16,6 +17,7 @@ mod daemonize;
 mod kernel_io;
 mod log;
 mod natt_socket;
+pub mod scripts;
 mod signals;
 mod sockets;
 
@@ -174,6 +176,7 @@ pub fn run(settings: &Settings, name: &str) -> Result<(), String> {
         buf: vec![0; 65536],
         debug: settings.debug,
         admin,
+        scripts: scripts::Children::default(),
     };
     let stopped = daemon.run_loop(&mut kio, &signals, name, &path);
     if let Ok(sig) = stopped {
@@ -252,6 +255,8 @@ struct Daemon {
     debug: u32,
     /// racoonctl's socket (`racoon/src/admin.rs`).
     admin: crate::admin::AdminServer,
+    /// `script` hooks still running.
+    scripts: scripts::Children,
 }
 
 /// Without an event descriptor (the in-memory kernel) the kernel is polled this often.
@@ -269,6 +274,7 @@ impl Daemon {
         self.read_kernel(kio);
         loop {
             self.drain(kio);
+            self.scripts.reap();
             self.admin.publish(&self.engine);
             match signals.take() {
                 Some(Request::Stop(sig)) => return Ok(sig),
@@ -402,6 +408,7 @@ impl Daemon {
                 Output::Log { level, text, at } => self.logger.log_at(level, &text, at),
                 // The loop asks the engine for its next deadline on every turn.
                 Output::ArmTimer { .. } => {}
+                Output::Script(run) => self.scripts.start(&run, &mut self.logger),
             }
         }
     }

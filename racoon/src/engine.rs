@@ -31,12 +31,14 @@ mod proposal;
 mod quick;
 mod recvd;
 mod retransmit;
+pub mod script;
 pub mod seeded_rng;
 mod vendor_id;
 mod wire;
 
 pub use install::established_line;
 pub use io::{KernelRequest, Output, SpiRequestId};
+pub use script::{ScriptEvent, ScriptRun};
 pub use seeded_rng::SeededRng;
 
 use crate::conf::{Config, LogLevel, RemoteSelector, SainfoId};
@@ -580,7 +582,7 @@ impl Engine {
         let mut i = 0;
         while i < self.ph1s.len() {
             if self.ph1_timeout(now, i) {
-                self.ph1s.remove(i);
+                self.remove_ph1(i);
             } else {
                 i += 1;
             }

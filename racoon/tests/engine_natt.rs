@@ -228,7 +228,7 @@ impl NatSim {
                             self.nodes[n].deletes.push(sa)
                         }
                         Output::Log { text, .. } => self.nodes[n].logs.push(text),
-                        Output::ArmTimer { .. } => {}
+                        Output::ArmTimer { .. } | Output::Script(_) => {}
                     }
                 }
             }

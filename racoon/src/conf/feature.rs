@@ -69,7 +69,7 @@ impl Feature {
             Feature::IkeFrag => false,
             Feature::EspFrag => false,
             Feature::Gssapi => false,
-            Feature::Scripts => false,
+            Feature::Scripts => true,
             Feature::Privsep => false,
             Feature::Ldap => false,
             Feature::Radius => false,

@@ -1,6 +1,6 @@
 //! SIGTERM, SIGINT and SIGHUP through a self-pipe: the handler writes the signal number
 //! into a non-blocking pipe whose read end sits in the daemon's poll set, so a signal
-//! never races the wait.
+//! never races the wait. SIGCHLD (a `script` hook exited) only wakes the loop.
 
 use std::io;
 use std::sync::atomic::{AtomicI32, Ordering};
@@ -37,12 +37,12 @@ impl Signals {
             return Err(io::Error::last_os_error());
         }
         WRITE_FD.store(fds[1], Ordering::Relaxed);
-        for sig in [libc::SIGTERM, libc::SIGINT, libc::SIGHUP] {
+        for sig in [libc::SIGTERM, libc::SIGINT, libc::SIGHUP, libc::SIGCHLD] {
             // SAFETY: a zeroed sigaction with a plain handler is valid.
             unsafe {
                 let mut sa: libc::sigaction = std::mem::zeroed();
                 sa.sa_sigaction = on_signal as extern "C" fn(libc::c_int) as usize;
-                sa.sa_flags = libc::SA_RESTART;
+                sa.sa_flags = libc::SA_RESTART | libc::SA_NOCLDSTOP;
                 libc::sigemptyset(&mut sa.sa_mask);
                 if libc::sigaction(sig, &sa, std::ptr::null_mut()) != 0 {
                     return Err(io::Error::last_os_error());
@@ -69,6 +69,10 @@ impl Signals {
                 return got;
             }
             for &b in &buf[..n as usize] {
+                if i32::from(b) == libc::SIGCHLD {
+                    // A script exited: the wake-up alone is the point (it is reaped).
+                    continue;
+                }
                 let req = if i32::from(b) == libc::SIGHUP {
                     Request::Reload
                 } else {

@@ -380,7 +380,7 @@ impl Engine {
             LogLevel::Info,
             format!("ISAKMP-SA deleted {l}-{r} spi:{idx}"),
         );
-        self.ph1s.remove(i);
+        self.remove_ph1(i);
     }
 
     /// establish-sa isakmp: phase 1 with `remote` from `local` (ours by default), with

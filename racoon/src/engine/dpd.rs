@@ -226,6 +226,7 @@ impl Engine {
             LogLevel::Info,
             format!("DPD: remote (ISAKMP-SA spi={idx}) seems to be dead."),
         );
+        self.script_hook(i, super::script::ScriptEvent::Phase1Dead);
         if self.dpd_dead.len() == DEAD_KEPT {
             self.dpd_dead.remove(0);
         }
@@ -267,7 +268,7 @@ impl Engine {
             LogLevel::Info,
             format!("ISAKMP-SA deleted {l}-{r} spi:{idx}"),
         );
-        self.ph1s.remove(i);
+        self.remove_ph1(i);
     }
 
     /// Deletes what `ph2s[j]` has in the kernel (both SAs of an installed pair, the

@@ -245,7 +245,7 @@ impl Engine {
                         LogLevel::Error,
                         format!("phase1 negotiation failed. {}", self.ph1s[i].index()),
                     );
-                    self.ph1s.remove(i);
+                    self.remove_ph1(i);
                     return;
                 }
             }
@@ -304,7 +304,7 @@ impl Engine {
                         LogLevel::Info,
                         format!("ISAKMP-SA deleted {l}-{r} spi:{idx}"),
                     );
-                    self.ph1s.remove(i);
+                    self.remove_ph1(i);
                 }
             }
             ProtocolId::Esp | ProtocolId::Ah => {

@@ -52,4 +52,6 @@ pub enum Output {
     ArmTimer {
         at: Instant,
     },
+    /// Start a `script` hook without waiting for it (see `engine::script`).
+    Script(super::script::ScriptRun),
 }

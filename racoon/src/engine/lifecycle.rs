@@ -107,6 +107,9 @@ impl Engine {
                 );
             }
         }
+        for i in 0..self.ph1s.len() {
+            self.script_hook(i, super::script::ScriptEvent::Phase1Down);
+        }
         self.ph1s.clear();
         self.recvd.clear();
         self.finish();
@@ -142,6 +145,7 @@ impl Engine {
                 );
             }
             let id = self.ph1s[i].id;
+            // Its rmconf indexes the old configuration: no hook from the new one runs.
             self.ph1s.remove(i);
             for p in self.ph2s.iter_mut().filter(|p| p.ph1 == Some(id)) {
                 p.ph1 = None;

@@ -533,6 +533,7 @@ impl Engine {
             _ => None,
         }) {
             self.check_peer_id(rmconf, id)?;
+            self.ph1s[i].id_p = Some(id.clone());
         }
         for p in &msg.payloads {
             if let Payload::Notification(n) = p {
@@ -599,6 +600,7 @@ impl Engine {
                 data,
             );
         }
+        self.script_hook(i, super::script::ScriptEvent::Phase1Up);
         self.dpd_start(now, i);
         self.ph1_established(now, i);
     }

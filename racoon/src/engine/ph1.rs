@@ -74,6 +74,9 @@ pub(crate) struct Ph1 {
     /// The peer's phase-1 ID, once received (aggressive mode: before the keys, so the
     /// pre-shared key is looked up by it).
     pub peer_id: Option<PeerId>,
+    /// Main mode: the peer's checked ID (aggressive mode's is in `peer_id`), for the
+    /// REMOTE_ID of `script` hooks.
+    pub id_p: Option<crate::isakmp::Identification>,
     /// NAT traversal: the version agreed, what NAT-D found, floating, keepalives.
     pub natt: super::natt::Ph1Natt,
     /// Dead peer detection: whether the peer does it, the R-U-THERE schedule.
@@ -126,6 +129,7 @@ impl Ph1 {
             established_at: None,
             claim_lifetime: false,
             peer_id: None,
+            id_p: None,
             natt: Default::default(),
             dpd: Default::default(),
         }

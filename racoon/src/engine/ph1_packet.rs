@@ -119,6 +119,6 @@ impl Engine {
             LogLevel::Error,
             format!("phase1 negotiation failed. {}", self.ph1s[i].index()),
         );
-        self.ph1s.remove(i);
+        self.remove_ph1(i);
     }
 }

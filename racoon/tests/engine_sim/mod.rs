@@ -43,6 +43,8 @@ pub struct Node {
     /// A responder's inbound SA, installed with quick mode's message 2.
     pub pending_inbound: Option<Sa>,
     pub deletes: Vec<common::sa::SaId>,
+    /// `script` hooks the engine asked for, in order.
+    pub scripts: Vec<racoon::engine::ScriptRun>,
     pub next_spi: u32,
     pub timer: Option<Instant>,
 }
@@ -63,6 +65,7 @@ impl Node {
             installs: Vec::new(),
             pending_inbound: None,
             deletes: Vec::new(),
+            scripts: Vec::new(),
             next_spi: 0x1000 + (seed as u32 & 0xff) * 0x100,
             timer: None,
         }
@@ -208,6 +211,7 @@ impl Sim {
                         }
                         Output::Log { text, .. } => self.nodes[n].logs.push(text),
                         Output::ArmTimer { at } => self.nodes[n].timer = Some(at),
+                        Output::Script(run) => self.nodes[n].scripts.push(run),
                     }
                 }
             }
