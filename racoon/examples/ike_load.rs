@@ -184,7 +184,11 @@ fn run(a: &Args) -> Result<(), String> {
                         latencies.push(t0.elapsed());
                     }
                 }
-                Output::Kernel(KernelRequest::Delete { .. }) => {}
+                Output::Kernel(
+                    KernelRequest::Delete { .. }
+                    | KernelRequest::AddPolicy { .. }
+                    | KernelRequest::DeletePolicy { .. },
+                ) => {}
                 Output::Log { text, .. } => {
                     if verbose {
                         eprintln!("{text}");

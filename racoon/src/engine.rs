@@ -16,6 +16,7 @@
 pub mod admin;
 mod aggressive;
 mod dpd;
+mod genpolicy;
 mod ident;
 mod info;
 mod install;
@@ -80,6 +81,8 @@ pub struct Engine {
     ph2s: Vec<Ph2>,
     /// The kernel's policies as last reported, for the responder's reqid lookup.
     policies: Vec<Policy>,
+    /// Policies the responder generated (`generate_policy`), with their handles.
+    generated: Vec<genpolicy::Generated>,
     recvd: recvd::Recvd,
     out: VecDeque<Output>,
     next_id: u64,
@@ -105,6 +108,7 @@ impl Engine {
             ph1s: Vec::new(),
             ph2s: Vec::new(),
             policies: Vec::new(),
+            generated: Vec::new(),
             recvd: recvd::Recvd::default(),
             out: VecDeque::new(),
             next_id: 1,
@@ -249,6 +253,7 @@ impl Engine {
     // ---- plumbing shared by the exchanges ----
 
     fn finish(&mut self) {
+        self.reap_policies();
         let next = self.poll_timeout();
         if next != self.armed {
             self.armed = next;

@@ -137,6 +137,7 @@ fn a_keyid_file_is_the_key_id_sent() {
         installs: Vec::new(),
         pending_inbound: None,
         deletes: Vec::new(),
+        policy_ops: Vec::new(),
         scripts: Vec::new(),
         next_spi: 0x5100,
         timer: None,

@@ -227,6 +227,9 @@ impl NatSim {
                         Output::Kernel(KernelRequest::Delete { sa }) => {
                             self.nodes[n].deletes.push(sa)
                         }
+                        Output::Kernel(
+                            KernelRequest::AddPolicy { .. } | KernelRequest::DeletePolicy { .. },
+                        ) => {}
                         Output::Log { text, .. } => self.nodes[n].logs.push(text),
                         Output::ArmTimer { .. } | Output::Script(_) => {}
                     }

@@ -12,7 +12,7 @@ use super::Logger;
 use crate::conf::LogLevel;
 use crate::engine::{established_line, Engine, KernelRequest};
 use common::kernel::{Event, Kernel, KernelError, Op};
-use common::policy::Policy;
+use common::policy::{Direction, Policy, PolicyId};
 use common::sa::{Sa, SaId};
 use std::time::{Duration, Instant};
 
@@ -159,6 +159,34 @@ impl KernelIo {
                     }
                 }
             }
+            KernelRequest::AddPolicy { policy } => self.add_policy(*policy, logger),
+            KernelRequest::DeletePolicy { id } => self.delete_policy(id, logger),
+        }
+    }
+
+    /// A generated policy (`generate_policy`), added or replacing one of its selector
+    /// and direction, as the original's spdupdate2.
+    fn add_policy(&mut self, policy: Policy, logger: &mut Logger) {
+        let what = format!("spdupdate2({})", direction_word(policy.dir));
+        self.policies
+            .retain(|q| !(q.selector == policy.selector && q.dir == policy.dir));
+        self.policies.push(policy.clone());
+        match self.kernel.apply(&[Op::UpdatePolicy(policy)]).pop() {
+            Some(Err(e)) => logger.log(LogLevel::Error, &format!("pfkey {what} failed: {e}")),
+            _ => logger.log(LogLevel::Debug, &format!("pfkey {what} sent.")),
+        }
+    }
+
+    /// A generated policy whose SAs are gone.
+    fn delete_policy(&mut self, id: PolicyId, logger: &mut Logger) {
+        let what = format!("spddelete({})", direction_word(id.dir));
+        self.policies
+            .retain(|q| !(q.selector == id.selector && q.dir == id.dir));
+        match self.kernel.apply(&[Op::DeletePolicy(id)]).pop() {
+            Some(Err(e)) if !matches!(e.errno, ENOENT | ESRCH) => {
+                logger.log(LogLevel::Error, &format!("pfkey {what} failed: {e}"))
+            }
+            _ => logger.log(LogLevel::Debug, &format!("pfkey {what} sent.")),
         }
     }
 
@@ -237,6 +265,15 @@ impl KernelIo {
                 n - failed
             ),
         );
+    }
+}
+
+/// How the original names a policy's direction in its pfkey log lines.
+fn direction_word(dir: Direction) -> &'static str {
+    match dir {
+        Direction::In => "inbound",
+        Direction::Out => "outbound",
+        Direction::Fwd => "forward",
     }
 }
 

@@ -3,6 +3,7 @@
 //! back through `Engine::handle_*`.
 
 use crate::conf::LogLevel;
+use common::policy::{Policy, PolicyId};
 use common::sa::{Sa, SaId, SaType};
 use std::net::{IpAddr, SocketAddr};
 use std::time::Instant;
@@ -31,6 +32,11 @@ pub enum KernelRequest {
     },
     /// Delete one SA.
     Delete { sa: SaId },
+    /// Add a policy, or replace the one with its selector and direction (`spdupdate`):
+    /// the responder's `generate_policy`.
+    AddPolicy { policy: Box<Policy> },
+    /// Delete a policy `AddPolicy` installed.
+    DeletePolicy { id: PolicyId },
 }
 
 /// One thing for the driver to do.

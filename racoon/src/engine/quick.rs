@@ -356,8 +356,11 @@ impl Engine {
         let peer_spi = <[u8; 4]>::try_from(prop.spi.as_slice())
             .map(u32::from_be_bytes)
             .map_err(|_| Ignore::Loud("invalid SPI size.".to_owned()))?;
-        let reqid = self.inbound_reqid(Some(&their), Some(&mine), choice.satype);
         let id = self.new_id();
+        let reqid = match self.plan_policies(p1, id, &their, &mine, &choice) {
+            Some(reqid) => reqid,
+            None => self.inbound_reqid(Some(&their), Some(&mine), choice.satype),
+        };
         let request = self.new_id();
         let timer = self.timer();
         let mut chosen = prop.clone();
@@ -473,6 +476,7 @@ impl Engine {
         let (l, r) = (self.ph1s[p1].local, self.ph1s[p1].remote);
         self.remember(now, &qm1, Some((l, r, bytes.clone())));
         self.send_ph2(now, j, p1, bytes, true);
+        self.send_policies(self.ph2s[j].id);
         self.install_inbound(j).map_err(Ignore::Fatal)
     }
 

@@ -43,6 +43,8 @@ pub struct Node {
     /// A responder's inbound SA, installed with quick mode's message 2.
     pub pending_inbound: Option<Sa>,
     pub deletes: Vec<common::sa::SaId>,
+    /// Policy additions and deletions (`generate_policy`), in order.
+    pub policy_ops: Vec<KernelRequest>,
     /// `script` hooks the engine asked for, in order.
     pub scripts: Vec<racoon::engine::ScriptRun>,
     pub next_spi: u32,
@@ -65,6 +67,7 @@ impl Node {
             installs: Vec::new(),
             pending_inbound: None,
             deletes: Vec::new(),
+            policy_ops: Vec::new(),
             scripts: Vec::new(),
             next_spi: 0x1000 + (seed as u32 & 0xff) * 0x100,
             timer: None,
@@ -209,6 +212,10 @@ impl Sim {
                         Output::Kernel(KernelRequest::Delete { sa }) => {
                             self.nodes[n].deletes.push(sa)
                         }
+                        Output::Kernel(
+                            op @ (KernelRequest::AddPolicy { .. }
+                            | KernelRequest::DeletePolicy { .. }),
+                        ) => self.nodes[n].policy_ops.push(op),
                         Output::Log { text, .. } => self.nodes[n].logs.push(text),
                         Output::ArmTimer { at } => self.nodes[n].timer = Some(at),
                         Output::Script(run) => self.nodes[n].scripts.push(run),

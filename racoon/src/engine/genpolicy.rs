@@ -1,0 +1,248 @@
+//! `generate_policy on|require|unique`: the responder installs the policies its peer's
+//! traffic needs when its SPD has none (road warriors, L2TP/IPsec clients).
+//!
+//! Quick mode's first message names the traffic (IDci/IDcr, or the two IKE addresses
+//! when no IDs were sent). With no inbound policy for it, the responder plans an `in`
+//! and an `out` policy (and `fwd` for tunnel mode, as Linux needs), sends them to the
+//! kernel (add or replace) before the SAs, and ties them to the phase-2 handle. When
+//! that handle goes (hard expiry, DELETE from the peer, flush, shutdown) the policies
+//! go with it, unless a newer negotiation for the same traffic (a rekey) carries on,
+//! which then inherits them.
+
+use super::ph1::Side;
+use super::ph2::Ph2;
+use super::proposal::Ph2Choice;
+use super::{ident, Engine, KernelRequest};
+use crate::conf::{GeneratePolicy, LogLevel};
+use crate::isakmp::Identification;
+use common::addr::Selector;
+use common::policy::{
+    Action, Direction, Level, Policy, PolicyId, PolicySelector, Request, PRIORITY_DEFAULT, UL_ANY,
+};
+use common::sa::Mode;
+use std::net::IpAddr;
+
+/// The first reqid given to `generate_policy unique` pairs (above what `unique:N` in
+/// setkey files commonly uses, as the kernel's own automatic reqids start there too).
+const FIRST_UNIQUE_REQID: u32 = 0x4000;
+
+/// The traffic of a phase 2 seen from the responder: the peer's side, ours, protocol.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Traffic {
+    pub theirs: Selector,
+    pub mine: Selector,
+    pub ul_proto: u8,
+}
+
+/// Policies generated for one phase-2 handle.
+#[derive(Debug, Clone)]
+pub(super) struct Generated {
+    /// The phase-2 handle (its id) whose SAs use them.
+    owner: u64,
+    traffic: Traffic,
+    reqid: u32,
+    policies: Vec<Policy>,
+    /// Whether they were sent to the kernel (with quick mode's message 2).
+    sent: bool,
+}
+
+/// `10.0.1.5/32[0] 10.15.13.224/27[0] proto=any dir=in`, as the original's spidx2str.
+pub(super) fn spidx(src: &Selector, dst: &Selector, ul_proto: u8, dir: Direction) -> String {
+    let port = |s: &Selector| s.port_or_any().get();
+    let proto = match ul_proto {
+        UL_ANY => "any".to_owned(),
+        1 => "icmp".to_owned(),
+        6 => "tcp".to_owned(),
+        17 => "udp".to_owned(),
+        58 => "icmpv6".to_owned(),
+        n => n.to_string(),
+    };
+    format!(
+        "{}/{}[{}] {}/{}[{}] proto={proto} dir={dir}",
+        src.ip(),
+        src.prefix_len(),
+        port(src),
+        dst.ip(),
+        dst.prefix_len(),
+        port(dst)
+    )
+}
+
+/// The policies for `t`: `in` (and `fwd` in tunnel mode) from the peer, `out` to it.
+fn build(
+    t: &Traffic,
+    choice: &Ph2Choice,
+    level: Level,
+    reqid: u32,
+    ends: (IpAddr, IpAddr),
+) -> Vec<Policy> {
+    let (local, remote) = ends;
+    let one = |src: Selector, dst: Selector, dir: Direction, tunnel: (IpAddr, IpAddr)| {
+        let selector = PolicySelector::Addresses {
+            src,
+            dst,
+            ul_proto: t.ul_proto,
+        };
+        let mut p = Policy::new(selector, dir, Action::Ipsec);
+        p.priority = PRIORITY_DEFAULT;
+        p.requests.push(Request {
+            proto: choice.satype,
+            mode: choice.mode,
+            tunnel: (choice.mode == Mode::Tunnel).then_some(tunnel),
+            level,
+            reqid,
+        });
+        p
+    };
+    let mut out = vec![one(t.theirs, t.mine, Direction::In, (remote, local))];
+    if choice.mode == Mode::Tunnel {
+        out.push(one(t.theirs, t.mine, Direction::Fwd, (remote, local)));
+    }
+    out.push(one(t.mine, t.theirs, Direction::Out, (local, remote)));
+    out
+}
+
+/// A responder handle's traffic, from its IDs or its addresses.
+fn traffic_of(p: &Ph2) -> Option<Traffic> {
+    if p.side != Side::Responder {
+        return None;
+    }
+    let host = |ip| ident::from_selector(&Selector::host(ip), UL_ANY);
+    let theirs = p.idci.clone().unwrap_or_else(|| host(p.remote));
+    let mine = p.idcr.clone().unwrap_or_else(|| host(p.local));
+    traffic(&theirs, &mine)
+}
+
+fn traffic(theirs: &Identification, mine: &Identification) -> Option<Traffic> {
+    let (theirs, ul_proto) = ident::to_selector(theirs)?;
+    let (mine, _) = ident::to_selector(mine)?;
+    Some(Traffic {
+        theirs,
+        mine,
+        ul_proto,
+    })
+}
+
+fn same_prefix(a: &Selector, b: &Selector) -> bool {
+    a.network() == b.network() && a.prefix_len() == b.prefix_len()
+}
+
+impl Engine {
+    /// Responder, quick mode's message 1 for handle `owner`: with `generate_policy` on
+    /// and no inbound policy for the traffic, plans the policies and returns the reqid
+    /// the SAs take; `None` leaves the SPD as it is.
+    pub(super) fn plan_policies(
+        &mut self,
+        p1: usize,
+        owner: u64,
+        theirs: &Identification,
+        mine: &Identification,
+        choice: &Ph2Choice,
+    ) -> Option<u32> {
+        let level = match self.config.remotes[self.ph1s[p1].rmconf].generate_policy {
+            GeneratePolicy::Off => return None,
+            GeneratePolicy::Require => Level::Require,
+            GeneratePolicy::Unique => Level::Unique,
+        };
+        let t = traffic(theirs, mine)?;
+        if let Some(g) = self.generated.iter().find(|g| g.traffic == t) {
+            return Some(g.reqid);
+        }
+        let known = self.policies.iter().any(|p| {
+            p.dir == Direction::In
+                && matches!(&p.selector, PolicySelector::Addresses { src, dst, .. }
+                    if same_prefix(src, &t.theirs) && same_prefix(dst, &t.mine))
+        });
+        if known {
+            return None;
+        }
+        self.log(
+            LogLevel::Info,
+            format!(
+                "no policy found, try to generate the policy : {}",
+                spidx(&t.theirs, &t.mine, t.ul_proto, Direction::In)
+            ),
+        );
+        let reqid = match level {
+            Level::Unique => self
+                .generated
+                .iter()
+                .map(|g| g.reqid + 1)
+                .max()
+                .unwrap_or(FIRST_UNIQUE_REQID)
+                .max(FIRST_UNIQUE_REQID),
+            _ => 0,
+        };
+        let ends = (self.ph1s[p1].local.ip(), self.ph1s[p1].remote.ip());
+        let policies = build(&t, choice, level, reqid, ends);
+        self.generated.push(Generated {
+            owner,
+            traffic: t,
+            reqid,
+            policies,
+            sent: false,
+        });
+        Some(reqid)
+    }
+
+    /// Responder, before the SAs of handle `owner` go in: its planned policies go to
+    /// the kernel, and into our view of the SPD.
+    pub(super) fn send_policies(&mut self, owner: u64) {
+        let Some(g) = self
+            .generated
+            .iter_mut()
+            .find(|g| g.owner == owner && !g.sent)
+        else {
+            return;
+        };
+        g.sent = true;
+        let policies = g.policies.clone();
+        for p in policies {
+            self.policies
+                .retain(|q| !(q.selector == p.selector && q.dir == p.dir));
+            self.policies.push(p.clone());
+            self.kernel(KernelRequest::AddPolicy {
+                policy: Box::new(p),
+            });
+        }
+    }
+
+    /// After every step: policies whose handle is gone pass to a newer handle for the
+    /// same traffic (a rekey), or are deleted from the kernel.
+    pub(super) fn reap_policies(&mut self) {
+        let mut i = 0;
+        while i < self.generated.len() {
+            let owner = self.generated[i].owner;
+            if self.ph2s.iter().any(|p| p.id == owner) {
+                i += 1;
+                continue;
+            }
+            let t = self.generated[i].traffic;
+            let heir = self
+                .ph2s
+                .iter()
+                .filter(|p| !self.generated.iter().any(|g| g.owner == p.id))
+                .find(|p| traffic_of(p) == Some(t))
+                .map(|p| p.id);
+            if let Some(heir) = heir {
+                self.generated[i].owner = heir;
+                i += 1;
+                continue;
+            }
+            let g = self.generated.remove(i);
+            if !g.sent {
+                continue;
+            }
+            for p in g.policies {
+                self.policies
+                    .retain(|q| !(q.selector == p.selector && q.dir == p.dir));
+                self.kernel(KernelRequest::DeletePolicy {
+                    id: PolicyId {
+                        selector: p.selector,
+                        dir: p.dir,
+                    },
+                });
+            }
+        }
+    }
+}
