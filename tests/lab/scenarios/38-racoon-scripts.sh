@@ -2,8 +2,9 @@
 # relative to `path script` and a phase1_down script by absolute path. Each script
 # appends its argument and the hook variables to a file. A ping from left brings the
 # ISAKMP SA up (phase1_up, once); SIGTERM to right's racoon sends DELETE, so left's
-# racoon, still running, drops the ISAKMP SA and runs phase1_down. racoon -t no longer
-# warns that script hooks are not implemented.
+# racoon, still running, drops the ISAKMP SA and runs phase1_down; the exited scripts
+# are reaped (no zombies). racoon -t no longer warns that script hooks are not
+# implemented.
 
 topo_pair
 
@@ -53,6 +54,9 @@ cat "$LOG1"
 expect_eq "phase1_up then phase1_down, once each" "$(cat "$hooks")" "1 phase1_up 10.0.0.1 500 10.0.0.2 500 10.0.0.2
 1 phase1_down 10.0.0.1 500 10.0.0.2 500 10.0.0.2"
 expect_not_contains "left: no script failure logged" "$(cat "$LOG1")" "execve("
+# Nobody waits for a script, but each one that exited is reaped: no zombie is left.
+expect_eq "ps sees left's racoon" "$(ps -p "$RACOON1" -o pid= | tr -d ' ')" "$RACOON1"
+wait_for "left's racoon reaps its scripts" 5 test -z "$(ps --ppid "$RACOON1" -o stat= | grep Z)"
 
 kill -TERM "$RACOON1"
 wait "$RACOON1" || fail "racoon on left did not exit cleanly on SIGTERM"
