@@ -121,6 +121,8 @@ fn tunnel_responder_generates_in_fwd_out_and_removes_them_with_the_sas() {
         assert_eq!(r.tunnel, Some(ends));
         assert_eq!(r.level, Level::Require);
         assert_eq!(r.reqid, 0);
+        // The SAs' lifetime, as the original's spdupdate2.
+        assert_eq!(p.hard.addtime, 3600);
     }
     assert_eq!(b.installs.len(), 1, "{:#?}", b.logs);
     assert!(b.installs[0].0.mode == Mode::Tunnel && b.installs[0].0.reqid == 0);
@@ -195,14 +197,19 @@ fn rekey_keeps_the_generated_policies_until_the_last_pair_goes() {
     sim.run_for(Duration::from_secs(2));
     let b = &sim.nodes[1];
     assert_eq!(b.installs.len(), 2, "rekeyed: {:#?}", b.logs);
-    assert_eq!(added(b).len(), 3, "the policies are generated once");
+    let count = |prefix: &str| b.logs.iter().filter(|l| l.starts_with(prefix)).count();
     assert_eq!(
-        b.logs
-            .iter()
-            .filter(|l| l.starts_with("no policy found"))
-            .count(),
-        1
+        count("no policy found"),
+        1,
+        "the policies are generated once"
     );
+    assert!(b.has_log(
+        "Update the generated policy : 172.16.1.0/24[0] 172.16.2.0/24[0] proto=any dir=in"
+    ));
+    // ... and sent again with the new SAs, which restarts their lifetime.
+    let sent = added(b);
+    assert_eq!(sent.len(), 6);
+    assert_eq!(sent[..3], sent[3..]);
     // The old pair's hard expiry on B: the new pair still needs the policies.
     expire(&mut sim, 1, &old_b.0, true);
     sim.run_for(Duration::from_secs(1));

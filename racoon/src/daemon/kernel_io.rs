@@ -171,9 +171,10 @@ impl KernelIo {
         self.policies
             .retain(|q| !(q.selector == policy.selector && q.dir == policy.dir));
         self.policies.push(policy.clone());
-        match self.kernel.apply(&[Op::UpdatePolicy(policy)]).pop() {
-            Some(Err(e)) => logger.log(LogLevel::Error, &format!("pfkey {what} failed: {e}")),
-            _ => logger.log(LogLevel::Debug, &format!("pfkey {what} sent.")),
+        let result = self.kernel.apply(&[Op::UpdatePolicy(policy)]).pop();
+        logger.log(LogLevel::Debug, &format!("pfkey {what} sent."));
+        if let Some(Err(e)) = result {
+            logger.log(LogLevel::Error, &format!("pfkey X_SPDUPDATE failed: {e}"));
         }
     }
 
@@ -182,11 +183,13 @@ impl KernelIo {
         let what = format!("spddelete({})", direction_word(id.dir));
         self.policies
             .retain(|q| !(q.selector == id.selector && q.dir == id.dir));
-        match self.kernel.apply(&[Op::DeletePolicy(id)]).pop() {
+        let result = self.kernel.apply(&[Op::DeletePolicy(id)]).pop();
+        logger.log(LogLevel::Debug, &format!("pfkey {what} sent."));
+        match result {
             Some(Err(e)) if !matches!(e.errno, ENOENT | ESRCH) => {
-                logger.log(LogLevel::Error, &format!("pfkey {what} failed: {e}"))
+                logger.log(LogLevel::Error, &format!("pfkey X_SPDDELETE failed: {e}"))
             }
-            _ => logger.log(LogLevel::Debug, &format!("pfkey {what} sent.")),
+            _ => {}
         }
     }
 
@@ -356,6 +359,47 @@ mod tests {
         let text = std::fs::read_to_string(&path).unwrap();
         let _ = std::fs::remove_file(&path);
         text.lines().map(|l| l[21..].to_owned()).collect()
+    }
+
+    #[test]
+    fn generated_policies_are_updated_then_deleted_in_the_kernel() {
+        use common::policy::{Action, Direction, PolicySelector};
+        let path = std::env::temp_dir().join(format!("racoon-kio-pol-{}", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        let mut logger = Logger::open(LogLevel::Debug, false, Some(&path)).unwrap();
+        let mut kio = KernelIo::new(Box::new(MemoryKernel::new()));
+        let selector = PolicySelector::Addresses {
+            src: "10.0.0.1/32".parse().unwrap(),
+            dst: "10.0.0.2/32".parse().unwrap(),
+            ul_proto: 255,
+        };
+        let policy = Policy::new(selector.clone(), Direction::In, Action::Ipsec);
+        kio.add_policy(policy.clone(), &mut logger);
+        // spdupdate: a second one replaces the first instead of failing with EEXIST.
+        kio.add_policy(policy, &mut logger);
+        let spd = kio.kernel.dump_policy(false).unwrap();
+        assert_eq!(spd.len(), 1);
+        assert_eq!(spd[0].entry.selector, selector);
+        let id = PolicyId {
+            selector,
+            dir: Direction::In,
+        };
+        kio.delete_policy(id.clone(), &mut logger);
+        assert!(kio.kernel.dump_policy(false).unwrap().is_empty());
+        // Already gone (flushed meanwhile): no error.
+        kio.delete_policy(id, &mut logger);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let _ = std::fs::remove_file(&path);
+        let lines: Vec<_> = text.lines().map(|l| l[21..].to_owned()).collect();
+        assert_eq!(
+            lines,
+            [
+                "DEBUG: pfkey spdupdate2(inbound) sent.",
+                "DEBUG: pfkey spdupdate2(inbound) sent.",
+                "DEBUG: pfkey spddelete(inbound) sent.",
+                "DEBUG: pfkey spddelete(inbound) sent.",
+            ]
+        );
     }
 
     #[test]

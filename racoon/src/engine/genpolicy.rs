@@ -4,9 +4,12 @@
 //! Quick mode's first message names the traffic (IDci/IDcr, or the two IKE addresses
 //! when no IDs were sent). With no inbound policy for it, the responder plans an `in`
 //! and an `out` policy (and `fwd` for tunnel mode, as Linux needs), sends them to the
-//! kernel (add or replace) before the SAs, and ties them to the phase-2 handle. When
-//! that handle goes (hard expiry, DELETE from the peer, flush, shutdown) the policies
-//! go with it, unless a newer negotiation for the same traffic (a rekey) carries on,
+//! kernel (add or replace) before the SAs, with the SAs' lifetime as their own (as the
+//! original's spdupdate2, so that they cannot outlive their SAs by much even if racoon
+//! dies), and ties them to the phase-2 handle. A new quick mode for the same traffic (a
+//! rekey) sends them again ("Update the generated policy"), which restarts their
+//! lifetime. When the handle goes (hard expiry, DELETE from the peer, flush, shutdown)
+//! the policies go with it, unless a newer negotiation for the same traffic carries on,
 //! which then inherits them.
 
 use super::ph1::Side;
@@ -44,6 +47,8 @@ pub(super) struct Generated {
     policies: Vec<Policy>,
     /// Whether they were sent to the kernel (with quick mode's message 2).
     sent: bool,
+    /// Newer handles for the same traffic, which send them again (refreshed).
+    refresh: Vec<u64>,
 }
 
 /// `10.0.1.5/32[0] 10.15.13.224/27[0] proto=any dir=in`, as the original's spidx2str.
@@ -85,6 +90,7 @@ fn build(
         };
         let mut p = Policy::new(selector, dir, Action::Ipsec);
         p.priority = PRIORITY_DEFAULT;
+        p.hard.addtime = choice.lifetime;
         p.requests.push(Request {
             proto: choice.satype,
             mode: choice.mode,
@@ -145,7 +151,16 @@ impl Engine {
             GeneratePolicy::Unique => Level::Unique,
         };
         let t = traffic(theirs, mine)?;
-        if let Some(g) = self.generated.iter().find(|g| g.traffic == t) {
+        if let Some(k) = self.generated.iter().position(|g| g.traffic == t) {
+            self.log(
+                LogLevel::Info,
+                format!(
+                    "Update the generated policy : {}",
+                    spidx(&t.theirs, &t.mine, t.ul_proto, Direction::In)
+                ),
+            );
+            let g = &mut self.generated[k];
+            g.refresh.push(owner);
             return Some(g.reqid);
         }
         let known = self.policies.iter().any(|p| {
@@ -181,21 +196,26 @@ impl Engine {
             reqid,
             policies,
             sent: false,
+            refresh: Vec::new(),
         });
         Some(reqid)
     }
 
-    /// Responder, before the SAs of handle `owner` go in: its planned policies go to
-    /// the kernel, and into our view of the SPD.
-    pub(super) fn send_policies(&mut self, owner: u64) {
+    /// Responder, before the SAs of handle `owner` go in: the policies it planned, or
+    /// refreshes, go to the kernel with its SAs' lifetime, and into our view of the SPD.
+    pub(super) fn send_policies(&mut self, owner: u64, lifetime: u64) {
         let Some(g) = self
             .generated
             .iter_mut()
-            .find(|g| g.owner == owner && !g.sent)
+            .find(|g| (g.owner == owner && !g.sent) || g.refresh.contains(&owner))
         else {
             return;
         };
         g.sent = true;
+        g.refresh.retain(|&o| o != owner);
+        for p in &mut g.policies {
+            p.hard.addtime = lifetime;
+        }
         let policies = g.policies.clone();
         for p in policies {
             self.policies
@@ -212,6 +232,14 @@ impl Engine {
     pub(super) fn reap_policies(&mut self) {
         let mut i = 0;
         while i < self.generated.len() {
+            let live = |id: &u64| self.ph2s.iter().any(|p| p.id == *id);
+            let refresh: Vec<u64> = self.generated[i]
+                .refresh
+                .iter()
+                .copied()
+                .filter(live)
+                .collect();
+            self.generated[i].refresh = refresh;
             let owner = self.generated[i].owner;
             if self.ph2s.iter().any(|p| p.id == owner) {
                 i += 1;

@@ -476,7 +476,7 @@ impl Engine {
         let (l, r) = (self.ph1s[p1].local, self.ph1s[p1].remote);
         self.remember(now, &qm1, Some((l, r, bytes.clone())));
         self.send_ph2(now, j, p1, bytes, true);
-        self.send_policies(self.ph2s[j].id);
+        self.send_policies(self.ph2s[j].id, choice.lifetime);
         self.install_inbound(j).map_err(Ignore::Fatal)
     }
 

@@ -2,8 +2,8 @@
 # has NO policies and a `remote anonymous` section with `generate_policy on; passive on;`;
 # left (10.0.0.1) loads host-to-host transport policies and initiates with a ping. Right's
 # racoon logs "no policy found, try to generate the policy : ..." and installs an `in`
-# and an `out` transport policy for the two hosts before the SAs; the ping crosses as
-# ESP. Then SIGTERM to left's racoon: its DELETEs make right drop the SAs and with them
+# and an `out` transport policy for the two hosts (lifetime: the SAs') before the SAs;
+# the ping crosses as ESP. Then SIGTERM to left's racoon: its DELETEs make right drop the SAs and with them
 # the generated policies, while right's racoon keeps running.
 
 topo_pair
@@ -37,6 +37,8 @@ for BACKEND in "${backends[@]}"; do
 	wire=$(capture_text wire)
 	spd=$(generated)
 
+	log "==== $BACKEND: racoon log, left"
+	cat "$LOG1"
 	log "==== $BACKEND: racoon log, right"
 	cat "$LOG2"
 	log "==== $BACKEND: ip xfrm policy on right"
@@ -55,6 +57,8 @@ for BACKEND in "${backends[@]}"; do
 	dir out "
 	expect_contains "$BACKEND: right: ESP transport template" "$spd" "proto esp reqid 0 mode transport"
 	expect_eq "$BACKEND: right: exactly in and out" "$(grep -c '^src 10\.0\.0\.' <<<"$spd")" 2
+	# The SAs' lifetime (sainfo default: 3600 s) is the policies' own, as spdupdate2 set it.
+	expect_contains "$BACKEND: right: policy lifetime" "$(on right ip -s xfrm policy)" "expire add: soft 0(sec), hard 3600(sec)"
 
 	kill -TERM "$RACOON1"
 	wait "$RACOON1" || fail "$BACKEND: racoon on left did not exit cleanly on SIGTERM"
