@@ -208,7 +208,12 @@ capture() {
 	shift 3
 	local pcap
 	pcap="$(hostdir "$h")/log/$name.pcap"
-	on "$h" tcpdump -U -n -i "$i" -w "$pcap" "$@" >"$(hostdir "$h")/log/$name.tcpdump" 2>&1 &
+	# An earlier capture of the same name left its "listening on" line: gone first, so
+	# the wait below sees this tcpdump's.
+	rm -f "$pcap" "$(hostdir "$h")/log/$name.tcpdump"
+	# Started as spawn starts daemons, not through `on`: a function run with & leaves a
+	# subshell as $!, which ignores the SIGINT capture_text sends, so tcpdump would run on.
+	ip netns exec "$(ns "$h")" tcpdump -U -n -i "$i" -w "$pcap" "$@" >"$(hostdir "$h")/log/$name.tcpdump" 2>&1 &
 	LAB_PIDS+=($!)
 	eval "LAB_CAP_${name//-/_}_PID=$!"
 	eval "LAB_CAP_${name//-/_}_FILE=$pcap"
@@ -220,8 +225,27 @@ capture() {
 capture_text() { # NAME
 	local name=${1//-/_} pid file
 	eval "pid=\$LAB_CAP_${name}_PID file=\$LAB_CAP_${name}_FILE"
+	# tcpdump writes each packet as it gets to it, which under the VM's emulation can be
+	# a while after the packet passed: SIGINT drops what it has not written yet ("8
+	# received by filter, 4 captured"). So it is stopped once the file has stopped
+	# growing for half a second (five at most).
+	local size=-1 now tries=0
 	sleep 0.3
+	while ((tries++ < 10)); do
+		now=$(stat -c %s "$file" 2>/dev/null || echo 0)
+		((now == size)) && break
+		size=$now
+		sleep 0.5
+	done
 	kill -INT "$pid" 2>/dev/null || true
+	# Callers use $(capture_text NAME), a subshell of which tcpdump is no child, so
+	# `wait` returns at once there: wait for the process to go instead. A tcpdump still
+	# writing when the next capture of the same name truncates the file leaves a hole of
+	# zeros in it ("Invalid header: caplen==0").
+	tries=0
+	while kill -0 "$pid" 2>/dev/null && ((tries++ < 100)); do
+		sleep 0.1
+	done
 	wait "$pid" 2>/dev/null || true
 	# A capture cut off mid-packet still prints what it has.
 	tcpdump -n -r "$file" 2>/dev/null || true
@@ -431,7 +455,22 @@ sad_empty() { [[ -z $(on "$1" ip xfrm state) ]]; }
 # esp_count HOST N: HOST's SAD holds exactly N ESP SAs.
 esp_count() { [[ $(esp_spis "$1" | wc -l) == "$2" ]]; }
 
-# Two of our racoons against each other (scenarios 30-34).
+# lab_backends: the kernel interfaces to run a scenario on, one word each: pfkey (when the
+# kernel has AF_KEY) and xfrm.
+lab_backends() {
+	if [[ -e /proc/net/pfkey ]]; then echo pfkey xfrm; else echo xfrm; fi
+}
+
+# load_policies BACKEND HOST...: each HOST's etc/policies.conf loaded with our setkey.
+load_policies() {
+	local b=$1 h
+	shift
+	for h in "$@"; do
+		on "$h" "$LAB_BIN/setkey" --backend "$b" -f "$(hostdir "$h")/etc/policies.conf"
+	done
+}
+
+# Two of our racoons against each other (scenarios 30-37).
 
 # racoon_pair H1 ADDR1 H2 ADDR2 BACKEND [TAG]: our racoon on each host with the host's
 # etc/racoon.conf (which `racoon -t` must accept first), in the foreground (-F), logs in
@@ -495,10 +534,10 @@ POLICIES
 # psk_racoon_conf HOST PEER SECRET [KEY=VALUE...]: HOST's psk.txt (SECRET for PEER, mode
 # 0600) and a racoon.conf with a main-mode `remote PEER` (ph1_enc, sha1, pre-shared key,
 # modp1024) and `sainfo anonymous` (ph2_enc, hmac_sha1, deflate). Keys: ph1_enc and
-# ph2_enc (default aes), sainfo (more lines for the sainfo), head (lines before the
-# remote, such as a timer section).
+# ph2_enc (default aes), remote and sainfo (more lines for those sections), head (lines
+# before the remote, such as a timer or listen section).
 psk_racoon_conf() {
-	local h=$1 peer=$2 secret=$3 etc ph1_enc=aes ph2_enc=aes sainfo='' head=''
+	local h=$1 peer=$2 secret=$3 etc ph1_enc=aes ph2_enc=aes remote='' sainfo='' head=''
 	local "${@:4}"
 	etc=$(hostdir "$h")/etc
 	printf '%s\t%s\n' "$peer" "$secret" >"$etc/psk.txt"
@@ -508,6 +547,7 @@ path pre_shared_key "$etc/psk.txt";
 $head
 remote $peer {
         exchange_mode main;
+$remote
         proposal {
                 encryption_algorithm $ph1_enc;
                 hash_algorithm sha1;

@@ -54,8 +54,7 @@ count() { # expect N SAs and N policies
 	((s == N && p == N)) || fail "$1: loaded $s SAs and $p policies, expected $N each"
 }
 
-backends=(xfrm)
-[[ -e /proc/net/pfkey ]] && backends=(pfkey xfrm)
+read -ra backends <<<"$(lab_backends)"
 for ((round = 0; round <= RUNS; round++)); do
 	reset
 	timed "ip-load" ip -batch "$dir/load.batch"

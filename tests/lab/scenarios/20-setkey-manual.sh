@@ -84,9 +84,7 @@ golden() {
 
 swap_dirs() { sed -e 's/-P in /-P IN /; s/-P out /-P in /; s/-P IN /-P out /' "$1"; }
 
-backends=(xfrm)
-[[ -e /proc/net/pfkey ]] && backends=(pfkey xfrm)
-for BACKEND in "${backends[@]}"; do
+for BACKEND in $(lab_backends); do
 	log "---- backend $BACKEND"
 
 	# KAME HOWTO 4.2.1, as shown: AH + ESP in transport mode.

@@ -11,9 +11,6 @@
 
 topo_pair
 
-backends=(xfrm)
-[[ -e /proc/net/pfkey ]] && backends=(pfkey xfrm)
-
 # block LOG TYPE: the first message block (date line to empty line) of sadb_msg type
 # TYPE in the monitor's log.
 block() {
@@ -26,7 +23,7 @@ last_block() {
 	awk -v t="type=$2 " 'BEGIN { RS = "" } index($0, "sadb_msg{ version=2 " t) { b = $0 } END { print b }' "$1"
 }
 
-for BACKEND in "${backends[@]}"; do
+for BACKEND in $(lab_backends); do
 	on left ip xfrm state flush
 	on left ip xfrm policy flush
 	mon=$(hostdir left)/log/monitor-$BACKEND.log

@@ -7,9 +7,7 @@
 
 topo_kame_gateways
 
-backends=(xfrm)
-[[ -e /proc/net/pfkey ]] && backends=(pfkey xfrm)
-for BACKEND in "${backends[@]}"; do
+for BACKEND in $(lab_backends); do
 	log "---- backend $BACKEND"
 	kame_policies "$BACKEND"
 

@@ -13,13 +13,9 @@ transport_policies right 10.0.0.2 10.0.0.1
 psk_racoon_conf left 10.0.0.2 "transport secret" sainfo="        pfs_group modp1024;"
 psk_racoon_conf right 10.0.0.1 "transport secret" sainfo="        pfs_group modp1024;"
 
-backends=(xfrm)
-[[ -e /proc/net/pfkey ]] && backends=(pfkey xfrm)
-for BACKEND in "${backends[@]}"; do
+for BACKEND in $(lab_backends); do
 	log "---- backend $BACKEND"
-	for h in left right; do
-		on "$h" "$LAB_BIN/setkey" --backend "$BACKEND" -f "$(hostdir "$h")/etc/policies.conf"
-	done
+	load_policies "$BACKEND" left right
 	racoon_pair left 10.0.0.1 right 10.0.0.2 "$BACKEND"
 
 	capture left to-right wire "host 10.0.0.1 and host 10.0.0.2"

@@ -15,9 +15,7 @@ racoon_conf() {
 		-e "s#exchange_mode main;#exchange_mode aggressive;\n\tmy_identifier fqdn \"$5\";\n\tpeers_identifier fqdn \"$6\";\n\tverify_identifier on;#"
 }
 
-backends=(xfrm)
-[[ -e /proc/net/pfkey ]] && backends=(pfkey xfrm)
-for BACKEND in "${backends[@]}"; do
+for BACKEND in $(lab_backends); do
 	log "---- backend $BACKEND"
 	kame_policies "$BACKEND"
 

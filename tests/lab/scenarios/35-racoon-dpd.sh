@@ -17,45 +17,12 @@ CTL=$LAB_BIN/racoonctl
 # racoon_conf HOST PEER: racoon.conf (admin socket in HOST's directory, DPD checks) and
 # psk.txt for HOST.
 racoon_conf() {
-	local h=$1 peer=$2 etc
-	etc=$(hostdir "$h")/etc
-	printf '%s\tdpd secret\n' "$peer" >"$etc/psk.txt"
-	chmod 600 "$etc/psk.txt"
-	cat >"$etc/racoon.conf" <<EOF
-path pre_shared_key "$etc/psk.txt";
-listen { adminsock "$(hostdir "$h")/racoon.sock"; }
-
-remote $peer {
-        exchange_mode main;
-        dpd_delay 2;
+	psk_racoon_conf "$1" "$2" "dpd secret" \
+		head="listen { adminsock \"$(hostdir "$1")/racoon.sock\"; }" \
+		remote="        dpd_delay 2;
         dpd_retry 1;
-        dpd_maxfail 2;
-        proposal {
-                encryption_algorithm aes;
-                hash_algorithm sha1;
-                authentication_method pre_shared_key;
-                dh_group modp1024;
-        }
-}
-
-sainfo anonymous {
-        pfs_group modp1024;
-        encryption_algorithm aes;
-        authentication_algorithm hmac_sha1;
-        compression_algorithm deflate;
-}
-EOF
-}
-
-# policies HOST ME PEER: the host-to-host transport policies, as setkey -f reads them.
-policies() {
-	local h=$1 me=$2 peer=$3
-	cat >"$(hostdir "$h")/etc/policies.conf" <<EOF
-flush;
-spdflush;
-spdadd $me $peer any -P out ipsec esp/transport//require;
-spdadd $peer $me any -P in ipsec esp/transport//require;
-EOF
+        dpd_maxfail 2;" \
+		sainfo="        pfs_group modp1024;"
 }
 
 # start_racoon HOST ADDR LOG: our racoon with -d in the foreground; its pid in RACOON.
@@ -72,17 +39,13 @@ start_racoon() {
 count() { grep -cF -- "$1" "$2" || true; }
 # at_least N TEXT FILE: FILE has N lines or more containing TEXT.
 at_least() { (($(count "$2" "$3") >= $1)); }
-# sad_is_empty HOST: HOST's kernel holds no SA.
-sad_is_empty() { [[ -z $(on "$1" ip xfrm state) ]]; }
 
-policies left 10.0.0.1 10.0.0.2
-policies right 10.0.0.2 10.0.0.1
+transport_policies left 10.0.0.1 10.0.0.2
+transport_policies right 10.0.0.2 10.0.0.1
 racoon_conf left 10.0.0.2
 racoon_conf right 10.0.0.1
 
-backends=(xfrm)
-[[ -e /proc/net/pfkey ]] && backends=(pfkey xfrm)
-for BACKEND in "${backends[@]}"; do
+for BACKEND in $(lab_backends); do
 	log "---- backend $BACKEND"
 	for h in left right; do
 		on "$h" "$LAB_BIN/setkey" --backend "$BACKEND" -f "$(hostdir "$h")/etc/policies.conf"
@@ -135,7 +98,7 @@ for BACKEND in "${backends[@]}"; do
 	took=$((SECONDS - killed))
 	log "$BACKEND: dead peer detected ${took}s after the kill"
 	((took <= 10)) || fail "$BACKEND: detection took ${took}s"
-	wait_for "$BACKEND: left's SAD empty" 5 sad_is_empty left
+	wait_for "$BACKEND: left's SAD empty" 5 sad_empty left
 	log "==== $BACKEND: racoon log, left, from the kill"
 	grep -F -e "DPD" -e "purg" -e "ISAKMP-SA deleted" "$LOG1" | tail -n 12
 	expect_contains "$BACKEND: left: DPD line at INFO" "$(cat "$LOG1")" \
@@ -256,7 +219,7 @@ killed=$SECONDS
 wait_for "charon: racoon declares charon dead" 12 \
 	grep -qF "DPD: remote (ISAKMP-SA spi=$index) seems to be dead." "$RLOG"
 log "charon: dead peer detected $((SECONDS - killed))s after charon's kill"
-wait_for "charon: gw1's SAD empty" 5 sad_is_empty gw1
+wait_for "charon: gw1's SAD empty" 5 sad_empty gw1
 grep -F -e "DPD:" -e "purg" -e "ISAKMP-SA deleted" "$RLOG" | tail -n 6
 
 # charon is back; a ping negotiates afresh; then our racoon dies and charon notices.
@@ -272,7 +235,7 @@ on gw1 "$LAB_BIN/setkey" -F
 killed=$SECONDS
 wait_for "charon: charon declares racoon dead" 30 has_since "$cmark" "$CLOG" "DPD check timed out, enforcing DPD action"
 log "charon: charon's DPD fired $((SECONDS - killed))s after racoon's kill"
-wait_for "charon: gw2's SAD empty (dpd_action clear)" 10 sad_is_empty gw2
+wait_for "charon: gw2's SAD empty (dpd_action clear)" 10 sad_empty gw2
 since "$cmark" "$CLOG" | grep -E "DPD|N\(DPD|deleting|closing" | tail -n 8 || true
 kill -TERM "$CHARON"
 wait "$CHARON" 2>/dev/null || true

@@ -73,9 +73,7 @@ spdadd 172.16.2.0/24 192.168.10.2/32 any -P out ipsec esp/tunnel/203.0.113.2-203
 spdadd 192.168.10.2/32 172.16.2.0/24 any -P in ipsec esp/tunnel/203.0.113.1-203.0.113.2/require;
 POL
 
-backends=(xfrm)
-[[ -e /proc/net/pfkey ]] && backends=(pfkey xfrm)
-for BACKEND in "${backends[@]}"; do
+for BACKEND in $(lab_backends); do
 	log "---- backend $BACKEND"
 	for h in client gw; do
 		on "$h" "$LAB_BIN/setkey" --backend "$BACKEND" -f "$(hostdir "$h")/etc/policies.conf"
