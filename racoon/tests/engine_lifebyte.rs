@@ -7,8 +7,7 @@
 mod engine_sim;
 
 use common::kernel::Event;
-use common::policy::Direction;
-use common::sa::{Mode, Sa};
+use common::sa::Sa;
 use engine_sim::*;
 use std::time::Duration;
 
@@ -45,16 +44,7 @@ fn pair_ph1(a_remote: &str, a: &str, b: &str, check: &str, seed: u64) -> Sim {
         seed + 1,
     );
     let mut sim = Sim::new(na, nb, Link::default(), seed + 2);
-    let p_in = policy(
-        "172.16.1.0/24",
-        "172.16.2.0/24",
-        Direction::In,
-        Mode::Tunnel,
-        Some((A, B)),
-        9,
-    );
-    sim.event(1, Event::PolicyAdded(p_in));
-    acquire_kame_tunnel(&mut sim);
+    start_kame_tunnel(&mut sim);
     sim.run_for(Duration::from_secs(30));
     sim
 }
@@ -65,8 +55,7 @@ fn bytes(sa: &Sa) -> (u64, u64) {
 
 #[test]
 fn both_sides_install_the_byte_limit_and_80_percent_soft() {
-    let sim = tunnel_pair(KB40, KB40, "k", "k", Link::default(), 301);
-    let mut sim = sim;
+    let mut sim = tunnel_pair(KB40, KB40, "k", "k", Link::default(), 301);
     sim.run_for(Duration::from_secs(10));
     assert_pairs_match(&sim);
     for n in &sim.nodes {
