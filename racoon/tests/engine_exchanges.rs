@@ -217,6 +217,47 @@ fn responder_installs_inbound_with_message_2_and_outbound_after_message_3() {
     assert_pairs_match(&sim);
 }
 
+/// Each side has an SA in the kernel before it sends the message after which its peer
+/// may send on it: the responder its inbound SA before message 2 (the initiator sends
+/// on the new pair as soon as it has answered), the initiator its pair before message 3
+/// (the responder answers traffic on its new outbound SA as soon as it has read it).
+/// Otherwise the first packets after a rekey can meet a kernel without their SA.
+#[test]
+fn each_sa_is_in_the_kernel_before_the_message_that_lets_the_peer_use_it() {
+    let mut sim = tunnel_pair(SAINFO, SAINFO, "psk", "psk", Link::default(), 62);
+    sim.run_for(Duration::from_secs(5));
+    assert_pairs_match(&sim);
+    const QUICK: u8 = 32;
+    let quick = |trail: &[Step]| -> Vec<Step> {
+        trail
+            .iter()
+            .copied()
+            .filter(|s| !matches!(s, Step::Sent(k) if *k != QUICK))
+            .collect()
+    };
+    let both = Step::Installed {
+        inbound: true,
+        outbound: true,
+    };
+    let inbound = Step::Installed {
+        inbound: true,
+        outbound: false,
+    };
+    let outbound = Step::Installed {
+        inbound: false,
+        outbound: true,
+    };
+    // A: message 1, its pair, message 3. B: its inbound SA, message 2, its outbound SA.
+    assert_eq!(
+        quick(&sim.nodes[0].trail),
+        [Step::Sent(QUICK), both, Step::Sent(QUICK)]
+    );
+    assert_eq!(
+        quick(&sim.nodes[1].trail),
+        [inbound, Step::Sent(QUICK), outbound]
+    );
+}
+
 /// AES-GCM and AES-CTR in quick mode: IKE's Key Length attribute names the AES key
 /// alone, and each SA's key is that many bytes of KEYMAT followed by the 4-byte salt
 /// (RFC 4106 section 8.1) or nonce (RFC 3686 section 5.1) the kernel wants with it.

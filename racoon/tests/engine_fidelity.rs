@@ -125,23 +125,16 @@ fn a_keyid_file_is_the_key_id_sent() {
     );
     let mut files = MemIncluder::new().with("/etc/racoon/keyid", "group-7");
     let a_conf = parse_str("racoon.conf", &a_text, &mut files).expect("parses");
-    let a = Node {
-        engine: Engine::new(
+    let a = Node::with_engine(
+        A,
+        Engine::new(
             Arc::new(a_conf),
             Arc::new(PskFile::parse(format!("{B} k\n").as_bytes())),
             vec![ip(A)],
             Box::new(SeededRng::new(51)),
         ),
-        addr: ip(A),
-        logs: Vec::new(),
-        installs: Vec::new(),
-        pending_inbound: None,
-        deletes: Vec::new(),
-        policy_ops: Vec::new(),
-        scripts: Vec::new(),
-        next_spi: 0x5100,
-        timer: None,
-    };
+        0x5100,
+    );
     let b = Node::new(
         B,
         &agg(A, "", "172.16.2.0/24", "172.16.1.0/24"),

@@ -474,13 +474,17 @@ impl Engine {
         self.ph2s[j].state = Ph2State::R2Sent;
         let qm1 = std::mem::take(&mut self.ph2s[j].qm1);
         let (l, r) = (self.ph1s[p1].local, self.ph1s[p1].remote);
+        // The inbound SA is in the kernel before message 2 leaves: the initiator starts
+        // sending on it as soon as it has answered, possibly before we have read that
+        // answer.
+        self.send_policies(self.ph2s[j].id, choice.lifetime);
+        self.install_inbound(j).map_err(Ignore::Fatal)?;
         self.remember(now, &qm1, Some((l, r, bytes.clone())));
         self.send_ph2(now, j, p1, bytes, true);
-        self.send_policies(self.ph2s[j].id, choice.lifetime);
-        self.install_inbound(j).map_err(Ignore::Fatal)
+        Ok(())
     }
 
-    /// Initiator, message 2: check, answer HASH(3), install.
+    /// Initiator, message 2: check, install, answer HASH(3).
     fn quick_i2(&mut self, now: Instant, j: usize, p1: usize, bytes: &[u8]) -> Result<(), Ignore> {
         let c = self.ph1s[p1]
             .crypto
@@ -538,9 +542,11 @@ impl Engine {
         p2.peer_natoa = peer_natoa;
         let out = self.seal(j, p1, &hash3, PayloadType::None, &[])?;
         let (l, r) = (self.ph1s[p1].local, self.ph1s[p1].remote);
+        // Both SAs are in the kernel before message 3 leaves: the responder starts
+        // sending on its new outbound SA, our new inbound one, as soon as it has read it.
+        self.install(now, j).map_err(Ignore::Fatal)?;
         self.remember(now, bytes, Some((l, r, out.clone())));
         self.send_ph2(now, j, p1, out, false);
-        self.install(now, j).map_err(Ignore::Fatal)?;
         self.ph2s[j].state = Ph2State::Established;
         Ok(())
     }

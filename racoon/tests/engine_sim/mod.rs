@@ -49,19 +49,36 @@ pub struct Node {
     pub scripts: Vec<racoon::engine::ScriptRun>,
     pub next_spi: u32,
     pub timer: Option<Instant>,
+    /// What the node sent and installed, in the order it asked for it.
+    pub trail: Vec<Step>,
+}
+
+/// One entry of [`Node::trail`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// A datagram with this ISAKMP exchange type (2 main, 4 aggressive, 32 quick...).
+    Sent(u8),
+    /// An Install request: whether it held an inbound SA, an outbound SA.
+    Installed { inbound: bool, outbound: bool },
 }
 
 impl Node {
     pub fn new(addr: &str, conf_text: &str, psk_text: &str, seed: u64) -> Node {
         let config = parse_str("racoon.conf", conf_text, &mut NoIncludes).expect("config parses");
         let psk = PskFile::parse(psk_text.as_bytes());
+        let engine = Engine::new(
+            Arc::new(config),
+            Arc::new(psk),
+            vec![ip(addr)],
+            Box::new(SeededRng::new(seed)),
+        );
+        Node::with_engine(addr, engine, 0x1000 + (seed as u32 & 0xff) * 0x100)
+    }
+
+    /// A node around an engine the test built itself; its SPIs count up from `next_spi`.
+    pub fn with_engine(addr: &str, engine: Engine, next_spi: u32) -> Node {
         Node {
-            engine: Engine::new(
-                Arc::new(config),
-                Arc::new(psk),
-                vec![ip(addr)],
-                Box::new(SeededRng::new(seed)),
-            ),
+            engine,
             addr: ip(addr),
             logs: Vec::new(),
             installs: Vec::new(),
@@ -69,8 +86,9 @@ impl Node {
             deletes: Vec::new(),
             policy_ops: Vec::new(),
             scripts: Vec::new(),
-            next_spi: 0x1000 + (seed as u32 & 0xff) * 0x100,
+            next_spi,
             timer: None,
+            trail: Vec::new(),
         }
     }
 
@@ -180,6 +198,8 @@ impl Sim {
                     any = true;
                     match out {
                         Output::Send { from, to, bytes } => {
+                            let kind = bytes.get(18).copied().unwrap_or(0);
+                            self.nodes[n].trail.push(Step::Sent(kind));
                             let peer = self.nodes.iter().position(|x| x.addr == to.ip());
                             if let Some(p) = peer {
                                 self.transmit(p, from, to, bytes);
@@ -196,6 +216,10 @@ impl Sim {
                             // The emulated kernel accepts each SA, as the daemon logs
                             // then; a responder's inbound half waits for its outbound.
                             let node = &mut self.nodes[n];
+                            node.trail.push(Step::Installed {
+                                inbound: inbound.is_some(),
+                                outbound: outbound.is_some(),
+                            });
                             if let Some(sa) = inbound {
                                 node.logs.push(established_line(&sa));
                                 node.pending_inbound = Some(*sa);
