@@ -8,7 +8,7 @@
 mod engine_sim;
 
 use common::kernel::Event;
-use common::policy::Direction;
+use common::policy::{Direction, Policy, PolicySelector};
 use common::sa::{Mode, Sa};
 use engine_sim::{acquire, conf, policy, sainfo, Node, PROPOSAL};
 use racoon::crypto::Hash;
@@ -124,6 +124,12 @@ impl NatSim {
 
     /// The same two engines made afresh, negotiating host-to-host transport mode.
     fn transport() -> NatSim {
+        NatSim::transport_with("", "any")
+    }
+
+    /// [`NatSim::transport`] with more in the gateway's remote section, and the
+    /// client's traffic `proto` (`any`, or `udp` for L2TP's 1701 on both sides).
+    fn transport_with(gateway_extra: &str, proto: &str) -> NatSim {
         let sa_c = format!("sainfo anonymous {{\n {SAINFO}\n}}");
         let c = Node::new(
             CLIENT,
@@ -133,7 +139,12 @@ impl NatSim {
         );
         let g = Node::new(
             GATEWAY,
-            &conf(NAT, "nat_traversal on;", PROPOSAL, &sa_c),
+            &conf(
+                NAT,
+                &format!("nat_traversal on; {gateway_extra}"),
+                PROPOSAL,
+                &sa_c,
+            ),
             &format!("{NAT} natt key\n"),
             22,
         );
@@ -146,14 +157,14 @@ impl NatSim {
             natt_port: 4500,
             rewrite: None,
         };
-        let p_out = policy(
-            &format!("{CLIENT}/32"),
-            &format!("{GATEWAY}/32"),
-            Direction::Out,
-            Mode::Transport,
-            None,
-            3,
-        );
+        let (from, to) = match proto {
+            "udp" => (format!("{CLIENT}/32[1701]"), format!("{GATEWAY}/32[1701]")),
+            _ => (format!("{CLIENT}/32"), format!("{GATEWAY}/32")),
+        };
+        let mut p_out = policy(&from, &to, Direction::Out, Mode::Transport, None, 3);
+        if let PolicySelector::Addresses { ul_proto, .. } = &mut p_out.selector {
+            *ul_proto = if proto == "udp" { 17 } else { 255 };
+        }
         let now = sim.now;
         sim.nodes[0]
             .engine
@@ -228,8 +239,9 @@ impl NatSim {
                             self.nodes[n].deletes.push(sa)
                         }
                         Output::Kernel(
-                            KernelRequest::AddPolicy { .. } | KernelRequest::DeletePolicy { .. },
-                        ) => {}
+                            op @ (KernelRequest::AddPolicy { .. }
+                            | KernelRequest::DeletePolicy { .. }),
+                        ) => self.nodes[n].policy_ops.push(op),
                         Output::Log { text, .. } => self.nodes[n].logs.push(text),
                         Output::ArmTimer { .. } | Output::Script(_) => {}
                     }
@@ -653,6 +665,55 @@ fn transport_mode_sends_nat_oa_and_installs_the_original_address() {
     assert_eq!(g_in.natt.and_then(|n| n.original_address), Some(ip(CLIENT)));
     assert_eq!(g_out.natt.map(|n| n.dport), Some(nat_port(4500)));
     assert_eq!(c_in.natt.map(|n| n.sport), Some(4500));
+}
+
+/// An L2TP/IPsec server (`generate_policy on`, no policies of its own) with a client
+/// behind a NAT: the client names its private address in IDci, but what the kernel
+/// decapsulates carries the NAT's address, and the answers go to it. The generated
+/// policies name the NAT's address, with the client's protocol and ports.
+#[test]
+fn transport_generate_policy_behind_a_nat_names_the_nat_address() {
+    let mut sim = NatSim::transport_with("passive on; generate_policy on;", "udp");
+    sim.run_for(Duration::from_secs(5));
+    let (_, (g_in, _)) = established(&sim);
+    assert_eq!(g_in.natt.and_then(|n| n.original_address), Some(ip(CLIENT)));
+    let added: Vec<Policy> = sim.nodes[1]
+        .policy_ops
+        .iter()
+        .filter_map(|op| match op {
+            KernelRequest::AddPolicy { policy } => Some((**policy).clone()),
+            _ => None,
+        })
+        .collect();
+    let text: Vec<String> = added
+        .iter()
+        .map(|p| match &p.selector {
+            PolicySelector::Addresses { src, dst, ul_proto } => format!(
+                "{} {} {ul_proto} {} {:?}",
+                src.spd_display(*ul_proto),
+                dst.spd_display(*ul_proto),
+                p.dir,
+                p.requests.iter().map(|r| r.mode).collect::<Vec<_>>()
+            ),
+            other => format!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        text,
+        [
+            format!("{NAT}[1701] {GATEWAY}[1701] 17 in [Transport]"),
+            format!("{GATEWAY}[1701] {NAT}[1701] 17 out [Transport]"),
+        ],
+        "{}",
+        sim.dump()
+    );
+    assert!(
+        sim.nodes[1].has_log(&format!(
+            "no policy found, try to generate the policy : {NAT}/32[1701] {GATEWAY}/32[1701] proto=udp dir=in"
+        )),
+        "{}",
+        sim.dump()
+    );
 }
 
 #[test]

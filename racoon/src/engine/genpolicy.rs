@@ -11,6 +11,10 @@
 //! lifetime. When the handle goes (hard expiry, DELETE from the peer, flush, shutdown)
 //! the policies go with it, unless a newer negotiation for the same traffic carries on,
 //! which then inherits them.
+//!
+//! In transport mode through a NAT (L2TP/IPsec clients at home) the peer's IDs name its
+//! private address, while the traffic carries the NAT's: the policies name the phase-1
+//! addresses instead (see [`behind_nat`]).
 
 use super::ph1::Side;
 use super::ph2::Ph2;
@@ -108,17 +112,6 @@ fn build(
     out
 }
 
-/// A responder handle's traffic, from its IDs or its addresses.
-fn traffic_of(p: &Ph2) -> Option<Traffic> {
-    if p.side != Side::Responder {
-        return None;
-    }
-    let host = |ip| ident::from_selector(&Selector::host(ip), UL_ANY);
-    let theirs = p.idci.clone().unwrap_or_else(|| host(p.remote));
-    let mine = p.idcr.clone().unwrap_or_else(|| host(p.local));
-    traffic(&theirs, &mine)
-}
-
 fn traffic(theirs: &Identification, mine: &Identification) -> Option<Traffic> {
     let (theirs, ul_proto) = ident::to_selector(theirs)?;
     let (mine, _) = ident::to_selector(mine)?;
@@ -129,11 +122,70 @@ fn traffic(theirs: &Identification, mine: &Identification) -> Option<Traffic> {
     })
 }
 
+/// Transport mode through a NAT: the packets the kernel decapsulates carry the
+/// addresses the NAT left in their one IP header, not the ones the peer's IDs name (a
+/// client behind a NAT sends its private address as IDci). A host ID that is not the
+/// phase-1 address is replaced by the phase-1 address, its port kept, so that the
+/// policies match the traffic as it arrives and the answers find their SAs (an L2TP
+/// server's `udp 1701` to and from each client's public address).
+fn behind_nat(t: Traffic, ends: (IpAddr, IpAddr)) -> Traffic {
+    let (local, remote) = ends;
+    let to = |s: Selector, ip: IpAddr| {
+        if s.is_host() && s.ip() != ip && s.family() == Selector::host(ip).family() {
+            Selector::host(ip).with_port(s.port())
+        } else {
+            s
+        }
+    };
+    Traffic {
+        theirs: to(t.theirs, remote),
+        mine: to(t.mine, local),
+        ul_proto: t.ul_proto,
+    }
+}
+
 fn same_prefix(a: &Selector, b: &Selector) -> bool {
     a.network() == b.network() && a.prefix_len() == b.prefix_len()
 }
 
 impl Engine {
+    /// The traffic of a responder's phase 2 as its policies must name it: from the IDs
+    /// (the phase-1 addresses without IDs), adjusted for transport mode through a NAT
+    /// (`nat`: its SAs are ESP in UDP) between the SA's ends `(local, remote)`.
+    fn responder_traffic(
+        theirs: &Identification,
+        mine: &Identification,
+        mode: Mode,
+        nat: bool,
+        ends: (IpAddr, IpAddr),
+    ) -> Option<Traffic> {
+        let t = traffic(theirs, mine)?;
+        if mode == Mode::Transport && nat {
+            return Some(behind_nat(t, ends));
+        }
+        Some(t)
+    }
+
+    /// A responder handle's traffic, from its IDs or its addresses. Whether it crosses
+    /// a NAT comes from its ISAKMP-SA, or once that is gone, from its SAs.
+    fn traffic_of(&self, p: &Ph2) -> Option<Traffic> {
+        if p.side != Side::Responder {
+            return None;
+        }
+        let nat = match self.ph1_index(p.ph1) {
+            Some(p1) => self.natt_encapsulating(p1).is_some(),
+            None => p
+                .installed
+                .as_ref()
+                .or(p.keyed.as_ref())
+                .is_some_and(|(inbound, _)| inbound.natt.is_some()),
+        };
+        let host = |ip| ident::from_selector(&Selector::host(ip), UL_ANY);
+        let theirs = p.idci.clone().unwrap_or_else(|| host(p.remote));
+        let mine = p.idcr.clone().unwrap_or_else(|| host(p.local));
+        Self::responder_traffic(&theirs, &mine, p.choice?.mode, nat, (p.local, p.remote))
+    }
+
     /// Responder, quick mode's message 1 for handle `owner`: with `generate_policy` on
     /// and no inbound policy for the traffic, plans the policies and returns the reqid
     /// the SAs take; `None` leaves the SPD as it is.
@@ -150,7 +202,9 @@ impl Engine {
             GeneratePolicy::Require => Level::Require,
             GeneratePolicy::Unique => Level::Unique,
         };
-        let t = traffic(theirs, mine)?;
+        let nat = self.natt_encapsulating(p1).is_some();
+        let ends = (self.ph1s[p1].local.ip(), self.ph1s[p1].remote.ip());
+        let t = Self::responder_traffic(theirs, mine, choice.mode, nat, ends)?;
         if let Some(k) = self.generated.iter().position(|g| g.traffic == t) {
             self.log(
                 LogLevel::Info,
@@ -188,7 +242,6 @@ impl Engine {
                 .max(FIRST_UNIQUE_REQID),
             _ => 0,
         };
-        let ends = (self.ph1s[p1].local.ip(), self.ph1s[p1].remote.ip());
         let policies = build(&t, choice, level, reqid, ends);
         self.generated.push(Generated {
             owner,
@@ -250,7 +303,7 @@ impl Engine {
                 .ph2s
                 .iter()
                 .filter(|p| !self.generated.iter().any(|g| g.owner == p.id))
-                .find(|p| traffic_of(p) == Some(t))
+                .find(|p| self.traffic_of(p) == Some(t))
                 .map(|p| p.id);
             if let Some(heir) = heir {
                 self.generated[i].owner = heir;
