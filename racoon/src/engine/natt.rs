@@ -13,7 +13,8 @@
 //!   packet on port 4500 starts with the four-byte non-ESP marker;
 //! - quick mode proposes the UDP-encapsulated modes (with NAT-OA payloads in transport
 //!   mode) and the SAs are installed as ESP in UDP between the ports seen;
-//! - the side behind the NAT sends one-byte 0xff keepalives to keep its mapping open.
+//! - both sides of a phase 1 that saw a NAT send one-byte 0xff keepalives to keep the
+//!   mapping open.
 
 use super::ph1::Side;
 use super::Engine;
@@ -402,11 +403,13 @@ impl Engine {
         self.natt_keepalive_add(now, i);
     }
 
-    /// Keepalives go from the side behind the NAT, every `natt_keepalive` seconds.
+    /// Keepalives go every `natt_keepalive` seconds from both sides of a phase 1 that
+    /// saw a NAT (either behind it), as the original's natt_keepalive_add_ph1 does: the
+    /// gateway's keep the client's NAT mapping open too.
     fn natt_keepalive_add(&mut self, now: Instant, i: usize) {
         let every = self.timer().natt_keepalive;
         let p = &self.ph1s[i];
-        if every == 0 || !p.natt.behind_me || p.natt.keepalive_at.is_some() {
+        if every == 0 || !p.natt.detected() || p.natt.keepalive_at.is_some() {
             return;
         }
         let (l, r) = (p.local_ep(), p.remote_ep());

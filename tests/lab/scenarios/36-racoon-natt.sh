@@ -8,7 +8,7 @@
 # from the client to lan2 starts main mode: both sides announce RFC 3947, the NAT-D
 # payloads show the client behind a NAT, IKE floats to port 4500 and the SAs go in as ESP
 # in UDP. Checked: the NAT-T lines of both logs, the ping, what crosses the router's
-# outside link (only UDP 4500: ESP in UDP both ways, keepalives from the client, never
+# outside link (only UDP 4500: ESP in UDP both ways, keepalives both ways, never
 # the client's own address), the gateway's SAs (ESP in UDP to the router's address, with
 # the ports as the NAT left them) and their packet counters growing. Then aggressive
 # mode through the same NAT, strongSwan's charon as the gateway of our racoon, charon
@@ -55,10 +55,10 @@ sainfo anonymous {
 CONF
 }
 
-# The client sends a keepalive every 2 s so that the capture sees some.
+# Both sides send a keepalive every 2 s so that the capture sees some.
 natt_conf client 203.0.113.2 'timer { natt_keepalive 2 sec; }'
 # The gateway knows the client only as the NAT's address.
-natt_conf gw 203.0.113.1
+natt_conf gw 203.0.113.1 'timer { natt_keepalive 2 sec; }'
 
 cat >"$(hostdir client)/etc/policies.conf" <<'POL'
 flush;
@@ -134,7 +134,8 @@ $sa"
 	expect_contains "$BACKEND: IKE on 4500 after the float" "$wire" "> 203.0.113.2.4500: NONESP-encap: isakmp"
 	expect_contains "$BACKEND: ESP in UDP toward the gateway" "$wire" "> 203.0.113.2.4500: UDP-encap: ESP"
 	expect_contains "$BACKEND: ESP in UDP back to the NAT" "$wire" "203.0.113.2.4500 > 203.0.113.1."
-	expect_contains "$BACKEND: keepalives" "$wire" "isakmp-nat-keep-alive"
+	expect_contains "$BACKEND: keepalives from the client" "$wire" "> 203.0.113.2.4500: isakmp-nat-keep-alive"
+	expect_contains "$BACKEND: keepalives from the gateway" "$(grep '^[0-9:.]* IP 203.0.113.2.4500 > 203.0.113.1' <<<"$wire")" "isakmp-nat-keep-alive"
 	expect_not_contains "$BACKEND: no clear ICMP outside" "$wire" "ICMP echo"
 	expect_not_contains "$BACKEND: no plain ESP toward the gateway" "$wire" "203.0.113.2: ESP("
 	expect_not_contains "$BACKEND: no plain ESP back" "$wire" "203.0.113.1: ESP("
