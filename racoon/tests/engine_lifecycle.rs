@@ -9,7 +9,6 @@ mod engine_sim;
 use common::kernel::Event;
 use common::sa::{Sa, SaId};
 use engine_sim::*;
-use racoon::conf::{parse_str, NoIncludes};
 use racoon::psk::PskFile;
 use std::sync::Arc;
 use std::time::Duration;
@@ -166,10 +165,6 @@ fn shutdown_tells_the_peer_to_delete_its_sas() {
     assert!(a.engine.poll_timeout().is_none());
 }
 
-fn config(text: &str) -> Arc<racoon::conf::Config> {
-    Arc::new(parse_str("racoon.conf", text, &mut NoIncludes).expect("config parses"))
-}
-
 /// SIGHUP with a corrected sainfo: the ISAKMP-SA negotiated under the old file stays,
 /// and the next ACQUIRE negotiates with the new one.
 #[test]
@@ -191,7 +186,7 @@ fn set_config_keeps_sas_and_applies_to_new_negotiations() {
     let now = sim.now;
     sim.nodes[1].engine.set_config(
         now,
-        config(&fixed),
+        parsed_conf(&fixed),
         Arc::new(PskFile::parse(format!("{A} k\n").as_bytes())),
     );
     sim.run_for(Duration::from_secs(1));
@@ -223,7 +218,7 @@ fn set_config_without_the_remote_deletes_its_isakmp_sa() {
     let now = sim.now;
     sim.nodes[1]
         .engine
-        .set_config(now, config(&other), Arc::new(PskFile::parse(b"")));
+        .set_config(now, parsed_conf(&other), Arc::new(PskFile::parse(b"")));
     sim.run_for(Duration::from_secs(2));
     assert!(sim.nodes[1].engine.isakmp_sas().is_empty());
     assert!(

@@ -1,6 +1,7 @@
 //! `script "..." phase1_up|phase1_down|phase1_dead` hooks between two engines: the
 //! engine asks its driver to run the configured script when the ISAKMP SA is
-//! established, deleted (the peer's DELETE, a failed negotiation, our shutdown) and
+//! established, deleted (the peer's DELETE, a failed negotiation, our shutdown, a
+//! reload whose file has no remote for the peer any more) and
 //! when DPD declares the peer dead, with racoon's environment; relative paths come from
 //! `path script`; a remote section without hooks asks for nothing.
 
@@ -142,4 +143,34 @@ fn a_failed_negotiation_runs_phase1_down_without_remote_id() {
     let mut want = env_a();
     want.pop();
     assert_eq!(scripts[0].env, want);
+}
+
+/// SIGHUP with a file that has no remote for B any more: A's ISAKMP-SA goes, and the
+/// phase1_down hook of the file it was negotiated under runs (the new file has none).
+#[test]
+fn a_reload_that_drops_the_remote_runs_its_phase1_down() {
+    let mut sim = pair(HOOKS, 51);
+    sim.run_for(Duration::from_secs(5));
+    assert_pairs_match(&sim);
+    let other = conf(
+        "10.9.9.9",
+        "",
+        PROPOSAL,
+        &sainfo("172.16.1.0/24", "172.16.2.0/24", SAINFO),
+    );
+    let now = sim.now;
+    sim.nodes[0].engine.set_config(
+        now,
+        parsed_conf(&other),
+        std::sync::Arc::new(racoon::psk::PskFile::parse(b"")),
+    );
+    sim.drain();
+    assert!(sim.nodes[0].engine.isakmp_sas().is_empty());
+    assert_eq!(
+        sim.nodes[0].scripts,
+        [
+            run("/etc/racoon/scripts/up.sh", ScriptEvent::Phase1Up),
+            run("/usr/libexec/down", ScriptEvent::Phase1Down),
+        ]
+    );
 }

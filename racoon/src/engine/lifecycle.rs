@@ -120,7 +120,17 @@ impl Engine {
     /// told, if it was established); a quick mode under way whose traffic no longer has
     /// an `sainfo` is dropped.
     pub fn set_config(&mut self, now: Instant, config: Arc<Config>, psk: Arc<PskFile>) {
-        self.config = config;
+        // The phase 1s the new file has no remote for go below; their phase1_down hooks
+        // are the ones of the file they were negotiated under, so they are queued first.
+        let old = std::mem::replace(&mut self.config, config);
+        let doomed: Vec<usize> = (0..self.ph1s.len())
+            .filter(|&i| self.find_remote(self.ph1s[i].remote.ip()).is_none())
+            .collect();
+        let new = std::mem::replace(&mut self.config, old);
+        for i in doomed {
+            self.script_hook(i, super::script::ScriptEvent::Phase1Down);
+        }
+        self.config = new;
         self.psk = psk;
         let mut i = 0;
         while i < self.ph1s.len() {
@@ -145,7 +155,7 @@ impl Engine {
                 );
             }
             let id = self.ph1s[i].id;
-            // Its rmconf indexes the old configuration: no hook from the new one runs.
+            // Its rmconf indexes the old configuration; its hook was queued above.
             self.ph1s.remove(i);
             for p in self.ph2s.iter_mut().filter(|p| p.ph1 == Some(id)) {
                 p.ph1 = None;

@@ -31,6 +31,11 @@ pub fn conf(peer: &str, extra_remote: &str, proposal: &str, sainfo: &str) -> Str
 pub const PROPOSAL: &str = "encryption_algorithm 3des; hash_algorithm md5; \
     authentication_method pre_shared_key; dh_group modp1024;";
 
+/// `text` parsed as a racoon.conf, for `Engine::set_config`.
+pub fn parsed_conf(text: &str) -> Arc<racoon::conf::Config> {
+    Arc::new(parse_str("racoon.conf", text, &mut NoIncludes).expect("config parses"))
+}
+
 pub fn sainfo(local: &str, remote: &str, body: &str) -> String {
     format!("sainfo address {local} any address {remote} any {{\n {body}\n}}")
 }
