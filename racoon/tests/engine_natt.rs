@@ -10,12 +10,12 @@ mod engine_sim;
 use common::kernel::Event;
 use common::policy::{Direction, Policy, PolicySelector};
 use common::sa::{Mode, Sa};
-use engine_sim::{acquire, conf, policy, sainfo, Node, PROPOSAL};
+use engine_sim::{acquire, conf, policy, sainfo, Link, Nat, Node, Sent, Sim, PROPOSAL};
 use racoon::crypto::Hash;
-use racoon::engine::{established_line, KernelRequest, Output};
+use racoon::engine::{KernelRequest, Output};
 use racoon::isakmp::{Header, Message, Payload};
 use std::net::{IpAddr, SocketAddr};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const CLIENT: &str = "10.0.0.2";
 const GATEWAY: &str = "198.51.100.1";
@@ -35,35 +35,43 @@ fn nat_port(p: u16) -> u16 {
     p + 40000
 }
 
-/// One datagram as it left an engine: node, from, to (before the NAT), bytes.
-#[derive(Clone, Debug)]
-struct Sent {
-    node: usize,
-    from: SocketAddr,
-    to: SocketAddr,
-    bytes: Vec<u8>,
+/// The client (node 0) behind a NAT, or not, and the gateway (node 1) on engine_sim's
+/// link; `natt_port` is the port both float to (`racoon -P`).
+struct NatSim {
+    sim: Sim,
+    natt_port: u16,
 }
 
-/// A datagram rewriter: (sending node, bytes) -> bytes.
-type Rewrite = Box<dyn FnMut(usize, Vec<u8>) -> Vec<u8>>;
+impl std::ops::Deref for NatSim {
+    type Target = Sim;
+    fn deref(&self) -> &Sim {
+        &self.sim
+    }
+}
 
-struct NatSim {
-    nodes: [Node; 2],
-    now: Instant,
-    /// Whether the link rewrites (a NAT) or passes addresses through.
-    nat: bool,
-    queue: std::collections::VecDeque<(usize, SocketAddr, SocketAddr, Vec<u8>)>,
-    sent: Vec<Sent>,
-    /// The port both engines float to (`racoon -P`).
-    natt_port: u16,
-    /// Rewrites datagrams on the way (sending node, bytes): an older peer, say.
-    rewrite: Option<Rewrite>,
+impl std::ops::DerefMut for NatSim {
+    fn deref_mut(&mut self) -> &mut Sim {
+        &mut self.sim
+    }
 }
 
 impl NatSim {
     /// Node 0 is the client (its address as it knows it), node 1 the gateway.
     fn new(client_remote: &str, gateway_remote: &str, nat: bool) -> NatSim {
         NatSim::with_mode(client_remote, gateway_remote, nat, "main")
+    }
+
+    /// The two nodes on a link with the NAT (the port map of [`nat_port`]) or without.
+    fn wire(c: Node, g: Node, nat: bool, seed: u64) -> NatSim {
+        let mut sim = Sim::new(c, g, Link::default(), seed);
+        sim.nat = nat.then(|| Nat {
+            public: ip(NAT),
+            port_offset: nat_port(0),
+        });
+        NatSim {
+            sim,
+            natt_port: 4500,
+        }
     }
 
     /// [`NatSim::new`] with phase 1 in `exchange_mode` (main or aggressive).
@@ -85,15 +93,7 @@ impl NatSim {
             &format!("{NAT} natt key\n{client_addr} natt key\n"),
             12,
         );
-        let mut sim = NatSim {
-            nodes: [c, g],
-            now: Instant::now(),
-            nat,
-            queue: Default::default(),
-            sent: Vec::new(),
-            natt_port: 4500,
-            rewrite: None,
-        };
+        let mut sim = NatSim::wire(c, g, nat, 13);
         // The gateway's inbound policy has the NAT's address as the tunnel's end, as a
         // road-warrior gateway's must; the traffic is the client's own address.
         let p_in = policy(
@@ -104,10 +104,7 @@ impl NatSim {
             Some((NAT, GATEWAY)),
             9,
         );
-        let now = sim.now;
-        sim.nodes[1]
-            .engine
-            .handle_kernel_event(now, Event::PolicyAdded(p_in));
+        sim.event(1, Event::PolicyAdded(p_in));
         let p_out = policy(
             &format!("{client_addr}/32"),
             "172.16.2.0/24",
@@ -116,9 +113,7 @@ impl NatSim {
             Some((client_addr, GATEWAY)),
             7,
         );
-        sim.nodes[0]
-            .engine
-            .handle_kernel_event(now, acquire(client_addr, GATEWAY, p_out));
+        sim.event(0, acquire(client_addr, GATEWAY, p_out));
         sim
     }
 
@@ -148,15 +143,7 @@ impl NatSim {
             &format!("{NAT} natt key\n"),
             22,
         );
-        let mut sim = NatSim {
-            nodes: [c, g],
-            now: Instant::now(),
-            nat: true,
-            queue: Default::default(),
-            sent: Vec::new(),
-            natt_port: 4500,
-            rewrite: None,
-        };
+        let mut sim = NatSim::wire(c, g, true, 23);
         let (from, to) = match proto {
             "udp" => (format!("{CLIENT}/32[1701]"), format!("{GATEWAY}/32[1701]")),
             _ => (format!("{CLIENT}/32"), format!("{GATEWAY}/32")),
@@ -165,136 +152,13 @@ impl NatSim {
         if let PolicySelector::Addresses { ul_proto, .. } = &mut p_out.selector {
             *ul_proto = if proto == "udp" { 17 } else { 255 };
         }
-        let now = sim.now;
-        sim.nodes[0]
-            .engine
-            .handle_kernel_event(now, acquire(CLIENT, GATEWAY, p_out));
+        sim.event(0, acquire(CLIENT, GATEWAY, p_out));
         sim
-    }
-
-    /// Where a datagram sent by `node` arrives: (node, local, remote) as the receiver
-    /// sees them, after the NAT.
-    fn route(
-        &self,
-        node: usize,
-        from: SocketAddr,
-        to: SocketAddr,
-    ) -> (usize, SocketAddr, SocketAddr) {
-        if node == 0 {
-            let seen = if self.nat {
-                sock(NAT, nat_port(from.port()))
-            } else {
-                from
-            };
-            (1, to, seen)
-        } else {
-            let back = if self.nat {
-                sock(CLIENT, to.port() - 40000)
-            } else {
-                to
-            };
-            (0, back, from)
-        }
-    }
-
-    fn drain(&mut self) {
-        loop {
-            let mut any = false;
-            for n in 0..2 {
-                while let Some(out) = self.nodes[n].engine.next_output() {
-                    any = true;
-                    match out {
-                        Output::Send { from, to, bytes } => {
-                            self.sent.push(Sent {
-                                node: n,
-                                from,
-                                to,
-                                bytes: bytes.clone(),
-                            });
-                            let (dest, local, remote) = self.route(n, from, to);
-                            let bytes = match self.rewrite.as_mut() {
-                                Some(f) => f(n, bytes),
-                                None => bytes,
-                            };
-                            self.queue.push_back((dest, local, remote, bytes));
-                        }
-                        Output::Kernel(KernelRequest::GetSpi { id, .. }) => {
-                            let node = &mut self.nodes[n];
-                            node.next_spi += 1;
-                            let (spi, now) = (node.next_spi, self.now);
-                            node.engine.handle_spi(now, id, spi);
-                        }
-                        Output::Kernel(KernelRequest::Install { inbound, outbound }) => {
-                            let node = &mut self.nodes[n];
-                            if let Some(sa) = inbound {
-                                node.logs.push(established_line(&sa));
-                                node.pending_inbound = Some(*sa);
-                            }
-                            if let Some(sa) = outbound {
-                                let inbound = node.pending_inbound.take().expect("inbound first");
-                                node.installs.push((inbound, *sa));
-                            }
-                        }
-                        Output::Kernel(KernelRequest::Delete { sa }) => {
-                            self.nodes[n].deletes.push(sa)
-                        }
-                        Output::Kernel(
-                            op @ (KernelRequest::AddPolicy { .. }
-                            | KernelRequest::DeletePolicy { .. }),
-                        ) => self.nodes[n].policy_ops.push(op),
-                        Output::Log { text, .. } => self.nodes[n].logs.push(text),
-                        Output::ArmTimer { .. } | Output::Script(_) => {}
-                    }
-                }
-            }
-            if let Some((dest, local, remote, bytes)) = self.queue.pop_front() {
-                let now = self.now;
-                self.nodes[dest]
-                    .engine
-                    .handle_datagram(now, local, remote, &bytes);
-                any = true;
-            }
-            if !any {
-                return;
-            }
-        }
-    }
-
-    /// Delivers everything, then fires timers one by one until `limit` has passed.
-    fn run_for(&mut self, limit: Duration) {
-        let end = self.now + limit;
-        loop {
-            self.drain();
-            let next = self
-                .nodes
-                .iter()
-                .filter_map(|n| n.engine.poll_timeout())
-                .min();
-            match next {
-                Some(t) if t <= end => {
-                    self.now = self.now.max(t);
-                    let now = self.now;
-                    for n in 0..2 {
-                        if self.nodes[n]
-                            .engine
-                            .poll_timeout()
-                            .is_some_and(|t| t <= now)
-                        {
-                            self.nodes[n].engine.handle_timeout(now);
-                        }
-                    }
-                }
-                _ => {
-                    self.now = end;
-                    return;
-                }
-            }
-        }
     }
 
     /// The IKE messages `node` sent, in order, marker removed, with their ports.
     fn ike_sent(&self, node: usize) -> Vec<(SocketAddr, SocketAddr, Vec<u8>)> {
-        self.sent
+        self.datagrams
             .iter()
             .filter(|s| s.node == node && s.bytes.len() > 1)
             .map(|s| {
@@ -474,9 +338,9 @@ fn both_sides_send_keepalives_across_the_nat() {
     let mut sim = NatSim::new("nat_traversal on;", "nat_traversal on;", true);
     sim.run_for(Duration::from_secs(5));
     established(&sim);
-    let before = sim.sent.len();
+    let before = sim.datagrams.len();
     sim.run_for(Duration::from_secs(65));
-    let keepalives: Vec<&Sent> = sim.sent[before..]
+    let keepalives: Vec<&Sent> = sim.datagrams[before..]
         .iter()
         .filter(|s| s.bytes == [0xff])
         .collect();
@@ -526,17 +390,16 @@ fn natt_keepalive_timer_sets_the_interval() {
         Some((CLIENT, GATEWAY)),
         7,
     );
-    let now = sim.now;
-    sim.nodes[0]
-        .engine
-        .handle_kernel_event(now, acquire(CLIENT, GATEWAY, p_out));
-    sim.run_for(Duration::from_secs(5));
+    sim.event(0, acquire(CLIENT, GATEWAY, p_out));
+    // Both float within milliseconds; the 20 s counted start half-way between two of
+    // the client's keepalives.
+    sim.run_for(Duration::from_millis(5500));
     established(&sim);
-    let before = sim.sent.len();
-    sim.run_for(Duration::from_secs(21));
+    let before = sim.datagrams.len();
+    sim.run_for(Duration::from_secs(20));
     // The client's every 5 s; the gateway keeps the default 20 s.
     let count = |node| {
-        sim.sent[before..]
+        sim.datagrams[before..]
             .iter()
             .filter(|s| s.node == node && s.bytes == [0xff])
             .count()
@@ -554,7 +417,7 @@ fn no_nat_no_float_and_plain_esp() {
         assert!(!n.has_log_containing("ports changed"));
     }
     assert!(sim
-        .sent
+        .datagrams
         .iter()
         .all(|s| s.from.port() == 500 && s.bytes.len() > 1));
     assert_eq!((c_in.natt, c_out.natt, g_in.natt), (None, None, None));
@@ -588,7 +451,7 @@ fn a_peer_without_natt_gets_none() {
         assert!(!n.has_log_containing("NAT detected"), "{}", sim.dump());
         assert!(!n.has_log_containing("Selected NAT-T"));
     }
-    assert!(sim.sent.iter().all(|s| s.from.port() == 500));
+    assert!(sim.datagrams.iter().all(|s| s.from.port() == 500));
     assert_eq!((c_in.natt, g_in.natt), (None, None));
 }
 
@@ -758,15 +621,15 @@ fn a_draft_02_peer_gets_the_draft_payloads_and_modes() {
     // the later of its two IDs).
     let mut sim = NatSim::new("nat_traversal on;", "nat_traversal on;", true);
     let rfc = vid("RFC 3947");
-    sim.rewrite = Some(Box::new(move |node, bytes| {
-        let Ok(mut m) = Message::decode(&bytes) else {
-            return bytes;
+    sim.mutate = Some(Box::new(move |to, bytes: &mut Vec<u8>| {
+        let Ok(mut m) = Message::decode(bytes) else {
+            return;
         };
-        if node != 0 || m.header.responder_cookie != [0; 8] {
-            return bytes;
+        if to != 1 || m.header.responder_cookie != [0; 8] {
+            return;
         }
         m.payloads.retain(|p| *p != Payload::VendorId(rfc.clone()));
-        m.encode().unwrap()
+        *bytes = m.encode().unwrap();
     }));
     // Message 1 is still in the client's output queue: it goes through the rewrite.
     sim.run_for(Duration::from_secs(5));

@@ -124,6 +124,27 @@ pub type Mutate = Box<dyn FnMut(usize, &mut Vec<u8>)>;
 /// A datagram on the link: destination node, from, to, bytes.
 type Packet = (usize, SocketAddr, SocketAddr, Vec<u8>);
 
+/// A datagram's way: destination node, from, to.
+type Way = (usize, SocketAddr, SocketAddr);
+
+/// A NAT in front of node 0: what node 0 sends leaves from `public` with its source
+/// port moved up by `port_offset`, and what is sent to `public` reaches node 0 with the
+/// port moved back, as a masquerade with a fixed port map would.
+#[derive(Clone, Copy, Debug)]
+pub struct Nat {
+    pub public: IpAddr,
+    pub port_offset: u16,
+}
+
+/// One datagram as it left a node, before the link or a NAT touched it.
+#[derive(Clone, Debug)]
+pub struct Sent {
+    pub node: usize,
+    pub from: SocketAddr,
+    pub to: SocketAddr,
+    pub bytes: Vec<u8>,
+}
+
 pub struct Sim {
     pub nodes: [Node; 2],
     pub now: Instant,
@@ -140,6 +161,10 @@ pub struct Sim {
     /// Rewrites packets on the link (destination node, bytes), before `drop_if`: a
     /// hostile path's way to corrupt one message of an exchange.
     pub mutate: Option<Mutate>,
+    /// A NAT in front of node 0, if any.
+    pub nat: Option<Nat>,
+    /// Every datagram sent, in order.
+    pub datagrams: Vec<Sent>,
 }
 
 impl Sim {
@@ -156,6 +181,26 @@ impl Sim {
             sent: 0,
             drop_if: None,
             mutate: None,
+            nat: None,
+            datagrams: Vec::new(),
+        }
+    }
+
+    /// Where a datagram `node` sent arrives: (node, from, to) after the NAT, if any.
+    fn route(&self, node: usize, from: SocketAddr, to: SocketAddr) -> Option<Way> {
+        match self.nat {
+            Some(nat) if node == 0 => {
+                let seen = SocketAddr::new(nat.public, from.port() + nat.port_offset);
+                Some((1, seen, to))
+            }
+            Some(nat) if to.ip() == nat.public => {
+                let inside = SocketAddr::new(self.nodes[0].addr, to.port() - nat.port_offset);
+                Some((0, from, inside))
+            }
+            _ => {
+                let peer = self.nodes.iter().position(|x| x.addr == to.ip())?;
+                Some((peer, from, to))
+            }
         }
     }
 
@@ -205,8 +250,13 @@ impl Sim {
                         Output::Send { from, to, bytes } => {
                             let kind = bytes.get(18).copied().unwrap_or(0);
                             self.nodes[n].trail.push(Step::Sent(kind));
-                            let peer = self.nodes.iter().position(|x| x.addr == to.ip());
-                            if let Some(p) = peer {
+                            self.datagrams.push(Sent {
+                                node: n,
+                                from,
+                                to,
+                                bytes: bytes.clone(),
+                            });
+                            if let Some((p, from, to)) = self.route(n, from, to) {
                                 self.transmit(p, from, to, bytes);
                             }
                         }
