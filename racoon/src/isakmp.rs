@@ -18,6 +18,7 @@
 
 mod attr;
 mod attr_values;
+mod cfg_attr;
 mod encrypted;
 mod error;
 mod frame;
@@ -37,6 +38,10 @@ mod wire_enum;
 pub use attr::{Attribute, AttributeValue};
 pub use attr_values::{
     AlgorithmRef, AttributeError, AuthMethod, EncapsulationMode, GroupRef, GroupType, LifeType,
+};
+pub use cfg_attr::{
+    CfgAttrError, CfgAttrType, CfgAttribute, CfgValue, ConfigPayload, UNITY_NETWORK_LEN,
+    XAUTH_STATUS_FAIL, XAUTH_STATUS_OK, XAUTH_TYPE_GENERIC,
 };
 pub use encrypted::{
     decrypt, decrypt_message, encrypt, encrypt_message, Decrypted, Encrypted, EncryptedError,
