@@ -8,6 +8,7 @@
 //! comes in through [`Rng`], and [`OsRng`] is the only place that draws real randomness.
 //! Key material is held in [`Secret`], which is zeroed on drop.
 
+mod cert_store;
 mod cipher;
 mod dh;
 mod ecp;
@@ -17,8 +18,11 @@ mod phase1;
 mod phase2;
 mod provider;
 mod rng;
+mod rsa_sig;
 mod secret;
+pub mod x509;
 
+pub use cert_store::{cert_path, CertStore, MyCert, RemoteCerts};
 pub use cipher::Cipher;
 pub use dh::{validate_public, DhKeyPair};
 pub use error::CryptoError;
@@ -31,4 +35,5 @@ pub use phase2::{
     informational_hash, keymat, quick_hash1, quick_hash2, quick_hash3, KeymatInput, KeymatPair,
 };
 pub use rng::{random_bytes, OsRng, Rng};
+pub use rsa_sig::{rsa_sign, rsa_verify};
 pub use secret::{ct_eq, wipe, Secret};

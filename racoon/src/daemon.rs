@@ -59,6 +59,8 @@ pub struct Settings {
 pub struct Loaded {
     pub config: Config,
     pub psk: PskFile,
+    /// The certificates and keys the configuration names.
+    pub certs: crate::crypto::CertStore,
     pub warnings: Vec<String>,
 }
 
@@ -80,9 +82,11 @@ pub fn load(path: &str) -> Result<Loaded, String> {
         }
         None => PskFile::parse(b""),
     };
+    let certs = crate::crypto::CertStore::load(&config)?;
     Ok(Loaded {
         config,
         psk,
+        certs,
         warnings,
     })
 }
@@ -165,6 +169,7 @@ pub fn run(settings: &Settings, name: &str) -> Result<(), String> {
         local_addrs,
         Box::new(OsRng),
     );
+    engine.set_certs(Arc::new(loaded.certs));
     engine.set_natt_port(settings.natt_port.unwrap_or(natt_socket::NATT_PORT));
     let mut kio = KernelIo::new(kernel);
     kio.load_policies(&mut engine, &mut logger);
@@ -360,6 +365,7 @@ impl Daemon {
                     Arc::new(loaded.config),
                     Arc::new(loaded.psk),
                 );
+                self.engine.set_certs(Arc::new(loaded.certs));
                 self.logger.log(
                     LogLevel::Debug,
                     &format!("configuration reloaded from {path}"),

@@ -15,8 +15,8 @@
 
 pub mod admin;
 mod aggressive;
+mod cert_auth;
 mod dpd;
-mod frag;
 mod genpolicy;
 mod ident;
 mod info;
@@ -92,6 +92,8 @@ pub struct Engine {
     natt_port: u16,
     /// ISAKMP SAs lately declared dead by DPD (their ids), for the admin events.
     dpd_dead: Vec<u64>,
+    /// Certificates and keys for signature authentication ([`Engine::set_certs`]).
+    certs: Arc<crate::crypto::CertStore>,
 }
 
 impl Engine {
@@ -116,6 +118,7 @@ impl Engine {
             armed: None,
             natt_port: natt::NATT_PORT,
             dpd_dead: Vec::new(),
+            certs: Arc::default(),
         }
     }
 
@@ -271,10 +274,8 @@ impl Engine {
     }
 
     fn send(&mut self, from: SocketAddr, to: SocketAddr, bytes: Vec<u8>) {
-        for bytes in self.frag_outgoing(bytes) {
-            let bytes = natt::wrap_datagram(from, self.natt_port, bytes);
-            self.out.push_back(Output::Send { from, to, bytes });
-        }
+        let bytes = natt::wrap_datagram(from, self.natt_port, bytes);
+        self.out.push_back(Output::Send { from, to, bytes });
     }
 
     fn kernel(&mut self, req: KernelRequest) {
@@ -402,9 +403,6 @@ impl Engine {
                 return;
             }
         };
-        if header.next_payload.value() == crate::isakmp::FRAGMENT_PAYLOAD {
-            return self.fragment_received(now, local, remote, &header, bytes);
-        }
         if let Some(seen) = self.recvd.get(bytes) {
             let response = seen.clone();
             self.log(

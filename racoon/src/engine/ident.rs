@@ -55,6 +55,11 @@ pub(crate) fn peers_identifier_matches(list: &[Identifier], id: &Identification)
         | (Identifier::UserFqdn(s), IdData::UserFqdn(d))
         | (Identifier::KeyIdTag(s), IdData::KeyId(d)) => s.as_bytes() == d.as_slice(),
         (Identifier::KeyId(b), IdData::KeyId(d)) => b == d,
+        (Identifier::Asn1Dn(Some(dn)), IdData::DerAsn1Dn(d)) => {
+            crate::crypto::x509::dn_matches(dn, d)
+        }
+        // Without a DN: the subject of the peer's certificate, checked against it.
+        (Identifier::Asn1Dn(None), IdData::DerAsn1Dn(_)) => true,
         _ => false,
     })
 }

@@ -15,9 +15,7 @@ use super::proposal::{self, Ph1Choice};
 use super::retransmit::Retransmit;
 use super::{ident, vendor_id, Engine};
 use crate::conf::LogLevel;
-use crate::crypto::{
-    ct_eq, phase1_iv, skeyid_psk, Cipher, DhKeyPair, Hash, Phase1Keys, Phase1Transcript,
-};
+use crate::crypto::{ct_eq, phase1_iv, Cipher, DhKeyPair, Hash, Phase1Keys, Phase1Transcript};
 use crate::isakmp::{
     decrypt_message, encrypt_message, ExchangeType, Flags, Header, Message, Payload, PayloadType,
     RawPayloads,
@@ -52,7 +50,6 @@ impl Engine {
             payloads.push(Payload::VendorId(v));
         }
         payloads.extend(self.natt_vids(rmconf));
-        payloads.extend(self.frag_vid(rmconf));
         payloads.extend(self.dpd_vid(rmconf, None));
         let msg = Message {
             header: Header::new(
@@ -242,7 +239,6 @@ impl Engine {
             )
         });
         self.dpd_peer_vids(self.ph1s.len() - 1, &msg.payloads);
-        self.frag_peer_vids(self.ph1s.len() - 1, &msg.payloads);
         let last = self.ph1s.len() - 1;
         self.ph1s[last].natt.version = natt;
         self.remember(now, bytes, Some((local, remote, out.clone())));
@@ -251,9 +247,6 @@ impl Engine {
 
     pub(super) fn log_vendor_id(&mut self, v: &[u8]) {
         match vendor_id::name(v) {
-            Some(n) if v.len() > 16 && n != "DPD" => {
-                self.log(LogLevel::Info, format!("received broken Microsoft ID: {n}"))
-            }
             Some(n) => self.log(LogLevel::Info, format!("received Vendor ID: {n}")),
             None => self.log(LogLevel::Debug, "received unknown Vendor ID".to_owned()),
         }
@@ -284,7 +277,6 @@ impl Engine {
         self.ph1s[i].choice = Some(choice);
         self.natt_take_vids(i, &msg.payloads);
         self.dpd_peer_vids(i, &msg.payloads);
-        self.frag_peer_vids(i, &msg.payloads);
         let out = self.ke_nonce_message(i, choice)?;
         self.ph1s[i].state = Ph1State::MainI3;
         self.next_message(now, i, bytes, out, true);
@@ -294,6 +286,7 @@ impl Engine {
     /// Builds HDR, KE, N with fresh DH and nonce values.
     fn ke_nonce_message(&mut self, i: usize, choice: Ph1Choice) -> Result<Vec<u8>, Ignore> {
         let natd = self.natd_payloads(i).map_err(Ignore::Fatal)?;
+        let cr = self.cert_requests(i);
         let dh = DhKeyPair::generate(choice.group, self.rng.as_mut())
             .map_err(|e| Ignore::Fatal(format!("failed to generate DH: {e}")))?;
         let nonce_size = self.config.remotes[self.ph1s[i].rmconf].nonce_size;
@@ -320,6 +313,7 @@ impl Engine {
                     Payload::Nonce(nonce),
                 ],
                 natd,
+                cr,
             ]
             .concat(),
         };
@@ -399,7 +393,6 @@ impl Engine {
             .choice
             .ok_or_else(|| Ignore::Fatal("no proposal".into()))?;
         let fatal = |e: crate::crypto::CryptoError| Ignore::Fatal(e.to_string());
-        let psk = self.preshared_key(i)?;
         let p = &self.ph1s[i];
         let dh = p.dh.as_ref().ok_or_else(|| Ignore::Fatal("no DH".into()))?;
         let peer_pub = if p.side == Side::Initiator {
@@ -410,7 +403,8 @@ impl Engine {
         let g_xy = dh.shared_secret(peer_pub).map_err(fatal)?;
         let hash = Hash::new(choice.hash).map_err(fatal)?;
         let prf = hash.prf();
-        let skeyid = skeyid_psk(&prf, &psk, &p.ni, &p.nr).map_err(fatal)?;
+        let skeyid = self.skeyid(i, &prf, g_xy.as_bytes())?;
+        let p = &self.ph1s[i];
         let key_len = Cipher::key_bytes(choice.encryption, choice.key_length).map_err(fatal)?;
         let keys = Phase1Keys::derive(
             &prf,
@@ -437,6 +431,9 @@ impl Engine {
 
     /// HDR*, ID, HASH_I (initiator) or HASH_R (responder), encrypted; advances the IV.
     fn id_hash_message(&mut self, i: usize) -> Result<Vec<u8>, Ignore> {
+        if self.uses_rsasig(i) {
+            return self.id_sig_message(i);
+        }
         let rm = &self.config.remotes[self.ph1s[i].rmconf];
         let id = ident::phase1_id(rm.my_identifier.as_ref(), self.ph1s[i].local.ip());
         let id_msg = Message {
@@ -489,6 +486,9 @@ impl Engine {
 
     /// Decrypts HDR*, ID, HASH and checks the peer's HASH_I / HASH_R.
     fn check_id_hash(&mut self, i: usize, bytes: &[u8]) -> Result<Vec<u8>, Ignore> {
+        if self.uses_rsasig(i) {
+            return self.check_id_sig(i, bytes);
+        }
         let p = &self.ph1s[i];
         let c = p
             .crypto

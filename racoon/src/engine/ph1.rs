@@ -81,8 +81,6 @@ pub(crate) struct Ph1 {
     pub natt: super::natt::Ph1Natt,
     /// Dead peer detection: whether the peer does it, the R-U-THERE schedule.
     pub dpd: super::dpd::DpdState,
-    /// IKE fragmentation: whether the peer does it, the message being reassembled.
-    pub frag: super::frag::Ph1Frag,
 }
 
 /// A received phase-1 ID: decoded, and its payload body as the hash covers it.
@@ -134,7 +132,6 @@ impl Ph1 {
             id_p: None,
             natt: Default::default(),
             dpd: Default::default(),
-            frag: Default::default(),
         }
     }
 

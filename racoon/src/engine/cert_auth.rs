@@ -1,0 +1,453 @@
+//! Main mode with RSA signatures (RFC 2409 5.1), as racoon's oakley_validate_auth and
+//! friends did it:
+//!
+//! ```text
+//! I: HDR, SA                              -->
+//!                                         <--   HDR, SA
+//! I: HDR, KE, Ni [, CR]                   -->
+//!                                         <--   HDR, KE, Nr [, CR]
+//! I: HDR*, IDii, [CERT,] SIG_I            -->
+//!                                         <--   HDR*, IDir, [CERT,] SIG_R
+//! ```
+//!
+//! SKEYID = prf(Ni_b | Nr_b, g^xy); SIG_I / SIG_R are HASH_I / HASH_R signed with the
+//! key of `certificate_type x509` (PKCS#1 v1.5, no DigestInfo). CR payloads name the
+//! `ca_type` CA (or `peers_certfile`'s issuer) when `send_cr` is on; CERT carries our
+//! certificate when `send_cert` is on. The peer's certificate (its CERT payload, or
+//! `peers_certfile`) is verified against the CAs when `verify_cert` is on, must vouch
+//! for the peer's ID, and its key must have made the SIG; any failure ends the
+//! negotiation with the original's log line and notify.
+
+use super::ident;
+use super::main_mode::{raw_body, Ignore};
+use super::ph1::Side;
+use super::Engine;
+use crate::conf::{Identifier, LogLevel};
+use crate::crypto::x509::{self, AltKind};
+use crate::crypto::{
+    rsa_sign, rsa_verify, skeyid_psk, skeyid_sig, CertStore, Phase1Transcript, Prf, Secret,
+};
+use crate::isakmp::{
+    decrypt_message, encrypt_message, AuthMethod, CertEncoding, ExchangeType, Flags, Header,
+    IdData, Identification, Message, NotifyType, Payload, PayloadType, ProtocolId, RawPayloads,
+};
+use openssl::x509::X509;
+use std::sync::Arc;
+
+/// Why the peer's certificate does not vouch for its ID: the lines racoon logged and
+/// the notify it answered with; `fatal` false when racoon only logged it.
+struct CertIdMismatch {
+    lines: Vec<String>,
+    notify: NotifyType,
+    fatal: bool,
+}
+
+impl Engine {
+    /// Certificates and keys for signature authentication, loaded with the
+    /// configuration ([`CertStore::load`]); replaced with it on reload.
+    pub fn set_certs(&mut self, certs: Arc<CertStore>) {
+        self.certs = certs;
+    }
+
+    /// Whether phase 1 `i` authenticates with RSA signatures.
+    pub(super) fn uses_rsasig(&self, i: usize) -> bool {
+        self.ph1s[i]
+            .choice
+            .is_some_and(|c| c.auth == AuthMethod::RsaSignature)
+    }
+
+    /// The CR payload of messages 3 and 4 with signature authentication and `send_cr`
+    /// on: the DN of `peers_certfile`'s issuer, else of the `ca_type` CA; none if neither
+    /// is configured (oakley_append_rmconf_cr).
+    pub(super) fn cert_requests(&mut self, i: usize) -> Vec<Payload> {
+        let rmconf = self.ph1s[i].rmconf;
+        if !self.uses_rsasig(i) || !self.config.remotes[rmconf].send_cr {
+            return Vec::new();
+        }
+        let Some(r) = self.certs.remote(rmconf) else {
+            return Vec::new();
+        };
+        let authority = if let Some(peer) = &r.peer {
+            x509::name_der(peer.issuer_name())
+        } else if let Some(ca) = r.ca.first() {
+            x509::subject_der(ca)
+        } else {
+            return Vec::new();
+        };
+        self.log(
+            LogLevel::Debug,
+            format!("appending CR: {}", CertEncoding::X509Signature),
+        );
+        vec![Payload::CertificateRequest {
+            encoding: CertEncoding::X509Signature,
+            authority,
+        }]
+    }
+
+    /// SKEYID for the negotiated authentication method: from the pre-shared key, or
+    /// `prf(Ni_b | Nr_b, g^xy)` with signatures.
+    pub(super) fn skeyid(&mut self, i: usize, prf: &Prf, g_xy: &[u8]) -> Result<Secret, Ignore> {
+        let fatal = |e: crate::crypto::CryptoError| Ignore::Fatal(e.to_string());
+        if self.uses_rsasig(i) {
+            let p = &self.ph1s[i];
+            return skeyid_sig(prf, &p.ni, &p.nr, g_xy).map_err(fatal);
+        }
+        let psk = self.preshared_key(i)?;
+        let p = &self.ph1s[i];
+        skeyid_psk(prf, &psk, &p.ni, &p.nr).map_err(fatal)
+    }
+
+    /// Our phase-1 ID with certificates: `my_identifier asn1dn` is the certificate's
+    /// subject, or the DN written; other identifiers as without certificates.
+    fn cert_phase1_id(&self, i: usize) -> Result<Identification, Ignore> {
+        let p = &self.ph1s[i];
+        let rm = &self.config.remotes[p.rmconf];
+        let dn = |der| Identification {
+            protocol: 0,
+            port: 0,
+            data: IdData::DerAsn1Dn(der),
+        };
+        match &rm.my_identifier {
+            Some(Identifier::Asn1Dn(None)) => {
+                let mine = self
+                    .certs
+                    .remote(p.rmconf)
+                    .and_then(|r| r.mine.as_ref())
+                    .ok_or_else(|| Ignore::Fatal("failed to get subjectName".to_owned()))?;
+                Ok(dn(mine.subject()))
+            }
+            Some(Identifier::Asn1Dn(Some(text))) => x509::dn_text_to_der(text)
+                .map(dn)
+                .ok_or_else(|| Ignore::Fatal(format!("failed to set ID: invalid DN {text}"))),
+            other => Ok(ident::phase1_id(other.as_ref(), p.local.ip())),
+        }
+    }
+
+    /// HDR*, ID, [CERT,] SIG: message 5 or 6 with signature authentication.
+    pub(super) fn id_sig_message(&mut self, i: usize) -> Result<Vec<u8>, Ignore> {
+        let rmconf = self.ph1s[i].rmconf;
+        let certs = Arc::clone(&self.certs);
+        let mine = certs
+            .remote(rmconf)
+            .and_then(|r| r.mine.as_ref())
+            .ok_or_else(|| Ignore::Fatal("Unknown certtype #0".to_owned()))?;
+        let id = self.cert_phase1_id(i)?;
+        let id_msg = Message {
+            header: Header::new(
+                [0; 8],
+                [0; 8],
+                ExchangeType::IdentityProtection,
+                Flags(0),
+                0,
+            ),
+            payloads: vec![Payload::Identification(id.clone())],
+        };
+        let encoded = id_msg.encode().map_err(|e| Ignore::Fatal(e.to_string()))?;
+        let id_b = raw_body(&encoded, PayloadType::Identification).unwrap_or_default();
+        let p = &self.ph1s[i];
+        let c = p
+            .crypto
+            .as_ref()
+            .ok_or_else(|| Ignore::Fatal("no keys".into()))?;
+        let t = Phase1Transcript {
+            g_xi: &p.g_xi,
+            g_xr: &p.g_xr,
+            cky_i: &p.icookie,
+            cky_r: &p.rcookie,
+            sai_b: &p.sai_b,
+        };
+        let hash = if p.side == Side::Initiator {
+            t.hash_i(&c.prf, &c.keys.skeyid, &id_b)
+        } else {
+            t.hash_r(&c.prf, &c.keys.skeyid, &id_b)
+        }
+        .map_err(|e| Ignore::Fatal(e.to_string()))?;
+        let sig =
+            rsa_sign(&mine.key, &hash).map_err(|_| Ignore::Fatal("failed to sign.".to_owned()))?;
+        let mut payloads = vec![Payload::Identification(id)];
+        if self.config.remotes[rmconf].send_cert {
+            payloads.push(Payload::Certificate {
+                encoding: CertEncoding::X509Signature,
+                data: mine.der.clone(),
+            });
+        }
+        payloads.push(Payload::Signature(sig));
+        let msg = Message {
+            header: Header::new(
+                p.icookie,
+                p.rcookie,
+                ExchangeType::IdentityProtection,
+                Flags::ENCRYPTION,
+                0,
+            ),
+            payloads,
+        };
+        let e =
+            encrypt_message(&msg, &c.cipher, &p.iv).map_err(|e| Ignore::Fatal(e.to_string()))?;
+        let p = &mut self.ph1s[i];
+        p.iv = e.next_iv;
+        p.id_b = id_b;
+        Ok(e.datagram)
+    }
+
+    /// Decrypts HDR*, ID, [CERT,] SIG and authenticates the peer; returns the next IV.
+    pub(super) fn check_id_sig(&mut self, i: usize, bytes: &[u8]) -> Result<Vec<u8>, Ignore> {
+        let p = &self.ph1s[i];
+        let c = p
+            .crypto
+            .as_ref()
+            .ok_or_else(|| Ignore::Fatal("no keys".into()))?;
+        let header = Header::decode(bytes).map_err(|e| Ignore::Loud(e.to_string()))?;
+        if !header.flags.contains(Flags::ENCRYPTION) {
+            return Err(Ignore::Loud(
+                "reject the packet, expecting the packet encrypted.".to_owned(),
+            ));
+        }
+        let (msg, d) = decrypt_message(bytes, &c.cipher, &p.iv)
+            .map_err(|_| Ignore::Quiet("invalid length of payload".to_owned()))?;
+        let idp_b = RawPayloads::new(d.header.next_payload, &d.body, 0)
+            .map_while(Result::ok)
+            .find(|r| r.payload_type == PayloadType::Identification)
+            .map(|r| r.body().to_vec());
+        let mut id = None;
+        let mut sig = None;
+        let mut cert_der = None;
+        for pl in &msg.payloads {
+            match pl {
+                Payload::Identification(x) if id.is_none() => id = Some(x.clone()),
+                Payload::Signature(s) if sig.is_none() => sig = Some(s.clone()),
+                Payload::Certificate { encoding, data } => {
+                    if *encoding != CertEncoding::X509Signature {
+                        self.log(
+                            LogLevel::Error,
+                            format!("No supported such CERT type {}", encoding.value()),
+                        );
+                    } else if cert_der.is_some() {
+                        self.log(LogLevel::Warning, "ignore 2nd CERT payload.".to_owned());
+                    } else {
+                        cert_der = Some(data.clone());
+                    }
+                }
+                _ => {}
+            }
+        }
+        let next_iv = d.next_iv.clone();
+        let (Some(id), Some(idp_b)) = (id, idp_b) else {
+            return Err(self.auth_failed(
+                i,
+                &next_iv,
+                "no ID payload was passed.",
+                Some(NotifyType::PayloadMalformed),
+            ));
+        };
+        let rmconf = self.ph1s[i].rmconf;
+        let rm = &self.config.remotes[rmconf];
+        let (verify_cert, verify_identifier) = (rm.verify_cert, rm.verify_identifier);
+        // oakley_savecert: a certificate that does not vouch for the ID is dropped.
+        let mut cert = match cert_der.as_deref().map(x509::parse_cert) {
+            Some(Ok(x)) => Some(x),
+            Some(Err(why)) => {
+                self.log(
+                    LogLevel::Error,
+                    format!("failed to parse the peer's certificate: {why}"),
+                );
+                None
+            }
+            None => None,
+        };
+        if let (Some(x), true) = (&cert, verify_cert) {
+            if let Err(m) = cert_vouches_for(x, &id, verify_identifier) {
+                for line in m.lines {
+                    self.log(LogLevel::Error, line);
+                }
+                if m.fatal {
+                    self.log(
+                        LogLevel::Debug,
+                        "Discarding CERT: does not match ID.".to_owned(),
+                    );
+                    cert = None;
+                }
+            }
+        }
+        self.check_peer_id(rmconf, &id)?;
+        let Some(sig) = sig else {
+            return Err(self.auth_failed(
+                i,
+                &next_iv,
+                "no SIG payload was passed.",
+                Some(NotifyType::PayloadMalformed),
+            ));
+        };
+        let certs = Arc::clone(&self.certs);
+        let peer_file = certs.remote(rmconf).and_then(|r| r.peer.clone());
+        let cert: X509 = match (peer_file, cert) {
+            (Some(file), _) => file,
+            (None, Some(x)) => {
+                if verify_cert {
+                    if let Err(f) = x509::verify_chain(&x, &certs.trusted(rmconf), &[]) {
+                        self.log(LogLevel::Error, f.to_string());
+                        return Err(self.auth_failed(
+                            i,
+                            &next_iv,
+                            "the peer's certificate is not verified.",
+                            Some(NotifyType::InvalidCertAuthority),
+                        ));
+                    }
+                }
+                x
+            }
+            (None, None) => {
+                return Err(self.auth_failed(i, &next_iv, "no peer's CERT payload found.", None))
+            }
+        };
+        if verify_cert {
+            if let Err(m) = cert_vouches_for(&cert, &id, verify_identifier) {
+                let last = m.lines.len().saturating_sub(1);
+                for (n, line) in m.lines.iter().enumerate() {
+                    if !(m.fatal && n == last) {
+                        self.log(LogLevel::Error, line.clone());
+                    }
+                }
+                if m.fatal {
+                    let why = m.lines.last().cloned().unwrap_or_default();
+                    return Err(self.auth_failed(i, &next_iv, &why, Some(m.notify)));
+                }
+            }
+            self.log(LogLevel::Debug, "CERT validated".to_owned());
+        } else {
+            self.log(
+                LogLevel::Warning,
+                "CERT validation disabled by configuration".to_owned(),
+            );
+        }
+        let p = &self.ph1s[i];
+        let c = p
+            .crypto
+            .as_ref()
+            .ok_or_else(|| Ignore::Fatal("no keys".into()))?;
+        let t = Phase1Transcript {
+            g_xi: &p.g_xi,
+            g_xr: &p.g_xr,
+            cky_i: &p.icookie,
+            cky_r: &p.rcookie,
+            sai_b: &p.sai_b,
+        };
+        let expected = if p.side == Side::Initiator {
+            t.hash_r(&c.prf, &c.keys.skeyid, &idp_b)
+        } else {
+            t.hash_i(&c.prf, &c.keys.skeyid, &idp_b)
+        }
+        .map_err(|e| Ignore::Fatal(e.to_string()))?;
+        let good = x509::rsa_public_key(&cert).is_some_and(|k| rsa_verify(&k, &expected, &sig));
+        if !good {
+            return Err(self.auth_failed(
+                i,
+                &next_iv,
+                "Invalid SIG.",
+                Some(NotifyType::InvalidSignature),
+            ));
+        }
+        self.log(LogLevel::Debug, "SIG authenticated".to_owned());
+        self.ph1s[i].id_p = Some(id);
+        for pl in &msg.payloads {
+            if let Payload::Notification(n) = pl {
+                if n.message_type == NotifyType::InitialContact {
+                    self.initial_contact_received(i);
+                }
+            }
+        }
+        Ok(next_iv)
+    }
+
+    /// Tells the peer why (unless racoon had no notify for it, an internal error) and
+    /// ends the negotiation with `why` as its reason.
+    fn auth_failed(
+        &mut self,
+        i: usize,
+        received_iv: &[u8],
+        why: &str,
+        notify: Option<NotifyType>,
+    ) -> Ignore {
+        if let Some(kind) = notify {
+            let saved = std::mem::replace(&mut self.ph1s[i].iv, received_iv.to_vec());
+            self.send_notify(i, ProtocolId::Isakmp, Vec::new(), kind, Vec::new());
+            self.ph1s[i].iv = saved;
+        }
+        Ignore::Fatal(why.to_owned())
+    }
+}
+
+/// oakley_check_certid: whether the certificate names the peer's ID — its subject for a
+/// DN, a subjectAltName of the ID's kind for addresses and names.
+fn cert_vouches_for(
+    cert: &X509,
+    id: &Identification,
+    verify_identifier: bool,
+) -> Result<(), CertIdMismatch> {
+    let refuse = |line: &str, notify| CertIdMismatch {
+        lines: vec![line.to_owned()],
+        notify,
+        fatal: true,
+    };
+    let (kind, want): (AltKind, Vec<u8>) = match &id.data {
+        IdData::DerAsn1Dn(d) => {
+            let subject = x509::subject_der(cert);
+            if subject.len() != d.len() {
+                return Err(refuse(
+                    "Invalid ID length in phase 1.",
+                    NotifyType::InvalidIdInformation,
+                ));
+            }
+            if subject != *d {
+                return Err(CertIdMismatch {
+                    lines: vec!["ID mismatched with ASN1 SubjectName.".to_owned()],
+                    notify: NotifyType::InvalidIdInformation,
+                    fatal: verify_identifier,
+                });
+            }
+            return Ok(());
+        }
+        IdData::Ipv4(a) => (AltKind::Ip, a.octets().to_vec()),
+        IdData::Ipv6(a) => (AltKind::Ip, a.octets().to_vec()),
+        IdData::Fqdn(n) => (AltKind::Dns, n.clone()),
+        IdData::UserFqdn(n) => (AltKind::Email, n.clone()),
+        other => {
+            return Err(refuse(
+                &format!("Inpropper ID type passed: {}.", other.id_type()),
+                NotifyType::InvalidIdInformation,
+            ))
+        }
+    };
+    let Some(alt) = x509::alt_names(cert, kind).into_iter().next() else {
+        return Err(refuse(
+            "no proper subjectAltName.",
+            NotifyType::InvalidCertificate,
+        ));
+    };
+    if kind == AltKind::Ip {
+        if x509::alt_ip(&alt).is_none() {
+            return Err(refuse(
+                "no proper subjectAltName.",
+                NotifyType::InvalidCertificate,
+            ));
+        }
+        if alt != want {
+            return Err(CertIdMismatch {
+                lines: vec!["ID mismatched with subjectAltName.".to_owned()],
+                notify: NotifyType::InvalidIdInformation,
+                fatal: verify_identifier,
+            });
+        }
+        return Ok(());
+    }
+    if alt.len() != want.len() {
+        return Err(refuse(
+            "Invalid ID length in phase 1.",
+            NotifyType::InvalidIdInformation,
+        ));
+    }
+    if alt != want {
+        return Err(refuse("ID mismatched.", NotifyType::InvalidIdInformation));
+    }
+    Ok(())
+}
