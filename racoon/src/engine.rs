@@ -17,6 +17,7 @@ pub mod admin;
 mod aggressive;
 mod cert_auth;
 mod dpd;
+mod frag;
 mod genpolicy;
 mod ident;
 mod info;
@@ -274,8 +275,10 @@ impl Engine {
     }
 
     fn send(&mut self, from: SocketAddr, to: SocketAddr, bytes: Vec<u8>) {
-        let bytes = natt::wrap_datagram(from, self.natt_port, bytes);
-        self.out.push_back(Output::Send { from, to, bytes });
+        for bytes in self.frag_outgoing(bytes) {
+            let bytes = natt::wrap_datagram(from, self.natt_port, bytes);
+            self.out.push_back(Output::Send { from, to, bytes });
+        }
     }
 
     fn kernel(&mut self, req: KernelRequest) {
@@ -403,6 +406,9 @@ impl Engine {
                 return;
             }
         };
+        if header.next_payload.value() == crate::isakmp::FRAGMENT_PAYLOAD {
+            return self.fragment_received(now, local, remote, &header, bytes);
+        }
         if let Some(seen) = self.recvd.get(bytes) {
             let response = seen.clone();
             self.log(

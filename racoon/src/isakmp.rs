@@ -21,6 +21,7 @@ mod attr_values;
 mod cfg_attr;
 mod encrypted;
 mod error;
+mod frag;
 mod frame;
 mod header;
 mod id;
@@ -47,6 +48,9 @@ pub use encrypted::{
     decrypt, decrypt_message, encrypt, encrypt_message, Decrypted, Encrypted, EncryptedError,
 };
 pub use error::{DecodeError, EncodeError, ErrorKind};
+pub use frag::{
+    split as split_fragments, Fragment, FragmentError, FRAGMENT_LAST, FRAGMENT_PAYLOAD,
+};
 pub use header::{Cookie, Flags, Header};
 pub use id::{IdData, Identification};
 pub use ipsec_attr::IpsecAttribute;

@@ -171,7 +171,7 @@ fn an_unencrypted_informational_cannot_delete_or_probe_an_established_sa() {
 fn hostile_ike_fragments_are_dropped_without_state() {
     let mut sim = established();
     // Payload 132 is IKE fragmentation (draft-ietf-ipsec-ike-fragmentation), which this
-    // racoon does not reassemble: fragment id, number, flags, then the data.
+    // racoon reassembles only for an ISAKMP SA it holds: fragment id, number, flags, data.
     for (n, (id, num, last, len)) in [
         (1u16, 1u8, false, 400usize),
         (1, 200, true, 1),

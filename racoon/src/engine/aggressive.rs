@@ -191,6 +191,7 @@ impl Engine {
             payloads.push(Payload::VendorId(v));
         }
         payloads.extend(self.natt_vids(rmconf));
+        payloads.extend(self.frag_vid(rmconf));
         payloads.extend(self.dpd_vid(rmconf, None));
         let msg = Message {
             header: Header::new(icookie, [0; 8], ExchangeType::Aggressive, Flags(0), 0),
@@ -380,6 +381,7 @@ impl Engine {
         });
         let i = self.ph1s.len() - 1;
         self.dpd_peer_vids(i, &msg.payloads);
+        self.frag_peer_vids(i, &msg.payloads);
         self.ph1s[i].natt.version = self.natt_offered(rmconf, &msg.payloads);
         match self.aggressive_r2(i, &sa, transform, choice) {
             Ok(out) => {
@@ -543,6 +545,7 @@ impl Engine {
         .map_err(|e| Ignore::Fatal(e.to_string()))?;
         self.next_message(now, i, bytes, out, false);
         self.dpd_peer_vids(i, &msg.payloads);
+        self.frag_peer_vids(i, &msg.payloads);
         self.established(now, i);
         Ok(())
     }

@@ -50,6 +50,7 @@ impl Engine {
             payloads.push(Payload::VendorId(v));
         }
         payloads.extend(self.natt_vids(rmconf));
+        payloads.extend(self.frag_vid(rmconf));
         payloads.extend(self.dpd_vid(rmconf, None));
         let msg = Message {
             header: Header::new(
@@ -239,6 +240,7 @@ impl Engine {
             )
         });
         self.dpd_peer_vids(self.ph1s.len() - 1, &msg.payloads);
+        self.frag_peer_vids(self.ph1s.len() - 1, &msg.payloads);
         let last = self.ph1s.len() - 1;
         self.ph1s[last].natt.version = natt;
         self.remember(now, bytes, Some((local, remote, out.clone())));
@@ -247,6 +249,9 @@ impl Engine {
 
     pub(super) fn log_vendor_id(&mut self, v: &[u8]) {
         match vendor_id::name(v) {
+            Some(n) if v.len() > 16 && n != "DPD" => {
+                self.log(LogLevel::Info, format!("received broken Microsoft ID: {n}"))
+            }
             Some(n) => self.log(LogLevel::Info, format!("received Vendor ID: {n}")),
             None => self.log(LogLevel::Debug, "received unknown Vendor ID".to_owned()),
         }
@@ -277,6 +282,7 @@ impl Engine {
         self.ph1s[i].choice = Some(choice);
         self.natt_take_vids(i, &msg.payloads);
         self.dpd_peer_vids(i, &msg.payloads);
+        self.frag_peer_vids(i, &msg.payloads);
         let out = self.ke_nonce_message(i, choice)?;
         self.ph1s[i].state = Ph1State::MainI3;
         self.next_message(now, i, bytes, out, true);

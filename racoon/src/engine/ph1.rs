@@ -81,6 +81,8 @@ pub(crate) struct Ph1 {
     pub natt: super::natt::Ph1Natt,
     /// Dead peer detection: whether the peer does it, the R-U-THERE schedule.
     pub dpd: super::dpd::DpdState,
+    /// IKE fragmentation: whether the peer does it, the message being reassembled.
+    pub frag: super::frag::Ph1Frag,
 }
 
 /// A received phase-1 ID: decoded, and its payload body as the hash covers it.
@@ -132,6 +134,7 @@ impl Ph1 {
             id_p: None,
             natt: Default::default(),
             dpd: Default::default(),
+            frag: Default::default(),
         }
     }
 

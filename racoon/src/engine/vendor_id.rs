@@ -41,6 +41,25 @@ pub(crate) fn dpd() -> Vec<u8> {
     DPD.to_vec()
 }
 
+/// The FRAGMENTATION vendor ID with racoon's capability flags after the hash.
+pub(crate) fn fragmentation(caps: u32) -> Option<Vec<u8>> {
+    let mut v = md5("FRAGMENTATION")?;
+    v.extend_from_slice(&caps.to_be_bytes());
+    Some(v)
+}
+
+/// The capability flags of a received FRAGMENTATION vendor ID (0 when it has none).
+pub(crate) fn fragmentation_caps(vid: &[u8]) -> Option<u32> {
+    let hash = md5("FRAGMENTATION")?;
+    if vid.get(..16) != Some(hash.as_slice()) {
+        return None;
+    }
+    Some(match vid.get(16..20) {
+        Some(&[a, b, c, d]) => u32::from_be_bytes([a, b, c, d]),
+        _ => 0,
+    })
+}
+
 /// Whether a received vendor ID is the DPD one.
 pub(crate) fn is_dpd(vid: &[u8]) -> bool {
     vid.get(..16) == Some(&DPD[..])
@@ -51,9 +70,11 @@ pub(crate) fn name(vid: &[u8]) -> Option<String> {
     if vid.len() >= 16 && vid.get(..16) == Some(&DPD[..]) {
         return Some("DPD".to_owned());
     }
+    // Matched on the hash as a prefix, as racoon's lookup_vendor_id_by_hash does: a
+    // longer ID (FRAGMENTATION with its capability flags) is logged as "broken".
     KNOWN
         .iter()
-        .find(|n| md5(n).is_some_and(|h| vid == h.as_slice()))
+        .find(|n| md5(n).is_some_and(|h| vid.get(..h.len()) == Some(h.as_slice())))
         .map(|n| n.trim_end().to_owned())
 }
 
