@@ -26,23 +26,29 @@ mod invalid_hash;
 pub mod io;
 mod lifecycle;
 mod main_mode;
+mod modecfg;
 mod natt;
 mod ph1;
 mod ph1_packet;
 mod ph2;
+mod pool;
 mod proposal;
 mod quick;
 mod recvd;
 mod retransmit;
 pub mod script;
 pub mod seeded_rng;
+mod transaction;
 mod vendor_id;
 mod wire;
+mod xauth;
+mod xauth_client;
 
 pub use install::established_line;
 pub use io::{KernelRequest, Output, SpiRequestId};
 pub use script::{ScriptEvent, ScriptRun};
 pub use seeded_rng::SeededRng;
+pub use xauth::XauthBackend;
 
 use crate::conf::{Config, LogLevel, RemoteSelector, SainfoId};
 use crate::crypto::{random_bytes, Rng, Secret};
@@ -95,6 +101,8 @@ pub struct Engine {
     dpd_dead: Vec<u64>,
     /// Certificates and keys for signature authentication ([`Engine::set_certs`]).
     certs: Arc<crate::crypto::CertStore>,
+    /// Logins and banner files for XAuth and mode-cfg ([`Engine::set_xauth_backend`]).
+    xauth_backend: Box<dyn XauthBackend>,
 }
 
 impl Engine {
@@ -120,6 +128,7 @@ impl Engine {
             natt_port: natt::NATT_PORT,
             dpd_dead: Vec::new(),
             certs: Arc::default(),
+            xauth_backend: Box::new(xauth::NoBackend),
         }
     }
 
@@ -432,6 +441,7 @@ impl Engine {
             ExchangeType::Aggressive => self.aggressive_packet(now, local, remote, &header, bytes),
             ExchangeType::Quick => self.quick_packet(now, local, remote, &header, bytes),
             ExchangeType::Informational => self.info_packet(now, local, remote, &header, bytes),
+            ExchangeType::Transaction => self.transaction_packet(now, remote, &header, bytes),
             other => self.log(
                 LogLevel::Error,
                 format!(

@@ -192,6 +192,7 @@ impl Engine {
         }
         payloads.extend(self.natt_vids(rmconf));
         payloads.extend(self.frag_vid(rmconf));
+        payloads.extend(self.xauth_initiator_vids(rmconf));
         payloads.extend(self.dpd_vid(rmconf, None));
         let msg = Message {
             header: Header::new(icookie, [0; 8], ExchangeType::Aggressive, Flags(0), 0),
@@ -382,6 +383,7 @@ impl Engine {
         let i = self.ph1s.len() - 1;
         self.dpd_peer_vids(i, &msg.payloads);
         self.frag_peer_vids(i, &msg.payloads);
+        self.xauth_peer_vids(i, &msg.payloads);
         self.ph1s[i].natt.version = self.natt_offered(rmconf, &msg.payloads);
         match self.aggressive_r2(i, &sa, transform, choice) {
             Ok(out) => {
@@ -430,6 +432,8 @@ impl Engine {
             .version
             .map(|v| Payload::VendorId(v.vid()));
         let natd = self.natd_payloads(i).map_err(Ignore::Fatal)?;
+        let (xauth, unity) = (self.ph1s[i].cfg.peer_xauth, self.ph1s[i].cfg.peer_unity);
+        let xauth_vids = self.xauth_vids_for(xauth, unity);
         let p = &self.ph1s[i];
         let mut payloads = vec![
             Payload::Sa(reply_sa),
@@ -446,6 +450,7 @@ impl Engine {
         if p.dpd.peer {
             payloads.push(Payload::VendorId(vendor_id::dpd()));
         }
+        payloads.extend(xauth_vids);
         let msg = Message {
             header: Header::new(p.icookie, p.rcookie, ExchangeType::Aggressive, Flags(0), 0),
             payloads,
@@ -546,6 +551,7 @@ impl Engine {
         self.next_message(now, i, bytes, out, false);
         self.dpd_peer_vids(i, &msg.payloads);
         self.frag_peer_vids(i, &msg.payloads);
+        self.xauth_peer_vids(i, &msg.payloads);
         self.established(now, i);
         Ok(())
     }

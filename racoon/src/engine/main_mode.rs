@@ -51,6 +51,7 @@ impl Engine {
         }
         payloads.extend(self.natt_vids(rmconf));
         payloads.extend(self.frag_vid(rmconf));
+        payloads.extend(self.xauth_initiator_vids(rmconf));
         payloads.extend(self.dpd_vid(rmconf, None));
         let msg = Message {
             header: Header::new(
@@ -208,6 +209,8 @@ impl Engine {
         let natt = self.natt_offered(rmconf, &msg.payloads);
         payloads.extend(natt.map(|v| Payload::VendorId(v.vid())));
         payloads.extend(self.dpd_vid(rmconf, Some(&msg.payloads)));
+        let (xauth, unity) = super::xauth::peer_vid_flags(&msg.payloads);
+        payloads.extend(self.xauth_vids_for(xauth, unity));
         let reply = Message {
             header: Header::new(
                 msg.header.initiator_cookie,
@@ -241,6 +244,7 @@ impl Engine {
         });
         self.dpd_peer_vids(self.ph1s.len() - 1, &msg.payloads);
         self.frag_peer_vids(self.ph1s.len() - 1, &msg.payloads);
+        self.xauth_peer_vids(self.ph1s.len() - 1, &msg.payloads);
         let last = self.ph1s.len() - 1;
         self.ph1s[last].natt.version = natt;
         self.remember(now, bytes, Some((local, remote, out.clone())));
@@ -283,6 +287,7 @@ impl Engine {
         self.natt_take_vids(i, &msg.payloads);
         self.dpd_peer_vids(i, &msg.payloads);
         self.frag_peer_vids(i, &msg.payloads);
+        self.xauth_peer_vids(i, &msg.payloads);
         let out = self.ke_nonce_message(i, choice)?;
         self.ph1s[i].state = Ph1State::MainI3;
         self.next_message(now, i, bytes, out, true);
@@ -614,6 +619,7 @@ impl Engine {
         }
         self.script_hook(i, super::script::ScriptEvent::Phase1Up);
         self.dpd_start(now, i);
+        self.xauth_start(i);
         self.ph1_established(now, i);
     }
 }

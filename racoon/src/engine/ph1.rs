@@ -83,6 +83,8 @@ pub(crate) struct Ph1 {
     pub dpd: super::dpd::DpdState,
     /// IKE fragmentation: whether the peer does it, the message being reassembled.
     pub frag: super::frag::Ph1Frag,
+    /// XAuth and mode-cfg: vendor IDs seen, login, pool port, Transaction IV.
+    pub cfg: super::modecfg::Ph1Cfg,
 }
 
 /// A received phase-1 ID: decoded, and its payload body as the hash covers it.
@@ -135,6 +137,7 @@ impl Ph1 {
             natt: Default::default(),
             dpd: Default::default(),
             frag: Default::default(),
+            cfg: Default::default(),
         }
     }
 

@@ -47,6 +47,15 @@ fn auth_method(m: conf::AuthMethod) -> AuthMethod {
     }
 }
 
+/// Whether our method accepts the initiator's: an XAuth server (xauth_psk_server) takes
+/// the client's XAUTHInitPreShared, as racoon's switch_authmethod let it.
+fn auth_accepts(ours: AuthMethod, peer: AuthMethod) -> bool {
+    match ours {
+        AuthMethod::XauthRespPsk => peer == AuthMethod::XauthInitPsk,
+        _ => ours == peer,
+    }
+}
+
 /// Our phase-1 offers, one per `proposal` block, in order.
 pub(crate) fn ph1_offers(remote: &Remote) -> Vec<Ph1Choice> {
     remote
@@ -208,7 +217,7 @@ pub(crate) fn select_ph1(
                     && ours.key_length.or(default_bits(ours.encryption))
                         == peer.key_length.or(default_bits(peer.encryption))
                     && ours.hash == peer.hash
-                    && ours.auth == peer.auth
+                    && auth_accepts(ours.auth, peer.auth)
                     && ours.group.number == peer.group.number;
                 if !same {
                     continue;

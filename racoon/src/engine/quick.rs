@@ -255,6 +255,11 @@ impl Engine {
         bytes: &[u8],
     ) -> Result<(), Ignore> {
         let msgid = header.message_id;
+        if !self.xauth_check(p1) {
+            return Err(Ignore::Loud(
+                "Attempt to start phase 2 whereas Xauth failed".to_owned(),
+            ));
+        }
         let c = self.ph1s[p1]
             .crypto
             .as_ref()

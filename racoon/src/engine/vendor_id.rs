@@ -20,6 +20,7 @@ const KNOWN: &[&str] = &[
     "RFC 3947",
     "CISCO-UNITY",
     "FRAGMENTATION",
+    "draft-ietf-ipsra-isakmp-xauth-06.txt",
 ];
 
 /// The DPD vendor ID of RFC 3706 (not an MD5 of a name).
