@@ -319,3 +319,40 @@ pub fn verify_chain(cert: &X509, cas: &[X509], untrusted: &[X509]) -> Result<(),
         Err(_) => Err(internal("X509_verify_cert failed")),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn name(fields: &[(&str, &str)]) -> X509Name {
+        let mut b = X509Name::builder().unwrap();
+        for (k, v) in fields {
+            b.append_entry_by_text(k, v).unwrap();
+        }
+        b.build()
+    }
+
+    #[test]
+    fn dn_text_as_racoon_conf_writes_it() {
+        let der = dn_text_to_der("C=JP, O=KAME\\, Inc., CN=gw.example").unwrap();
+        let n = X509Name::from_der(&der).unwrap();
+        assert_eq!(oneline(&n), "/C=JP/O=KAME, Inc./CN=gw.example");
+        assert_eq!(describe_dn(&der), "C=JP, O=KAME, Inc., CN=gw.example");
+        assert!(dn_text_to_der("C=JP, nonsense").is_none());
+        assert!(dn_text_to_der("XX=JP").is_none());
+    }
+
+    #[test]
+    fn dn_comparison_by_field_with_wildcards() {
+        let got = name(&[("C", "JP"), ("O", "KAME"), ("CN", "gw2")])
+            .to_der()
+            .unwrap();
+        assert!(dn_matches("C=JP, O=KAME, CN=gw2", &got));
+        assert!(dn_matches("C=jp, O=kame, CN=GW2", &got));
+        assert!(dn_matches("C=JP, O=KAME, CN=*", &got));
+        assert!(!dn_matches("C=JP, O=KAME, CN=gw1", &got));
+        assert!(!dn_matches("C=JP, CN=gw2", &got));
+        assert!(!dn_matches("C=JP, CN=KAME, O=gw2", &got));
+        assert!(!dn_matches("C=JP, O=KAME, CN=gw2", b"\x30\x03junk"));
+    }
+}

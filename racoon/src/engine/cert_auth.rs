@@ -209,12 +209,37 @@ impl Engine {
             .map_while(Result::ok)
             .find(|r| r.payload_type == PayloadType::Identification)
             .map(|r| r.body().to_vec());
-        let mut id = None;
+        let id = msg.payloads.iter().find_map(|pl| match pl {
+            Payload::Identification(x) => Some(x.clone()),
+            _ => None,
+        });
+        let next_iv = d.next_iv.clone();
+        let (Some(id), Some(idp_b)) = (id, idp_b) else {
+            return Err(self.auth_failed(
+                i,
+                Some(&next_iv),
+                "no ID payload was passed.",
+                Some(NotifyType::PayloadMalformed),
+            ));
+        };
+        self.authenticate_peer(i, &id, &idp_b, &msg.payloads, Some(&next_iv))?;
+        self.ph1s[i].id_p = Some(id);
+        for pl in &msg.payloads {
+            if let Payload::Notification(n) = pl {
+                if n.message_type == NotifyType::InitialContact {
+                    self.initial_contact_received(i);
+                }
+            }
+        }
+        Ok(next_iv)
+    }
+
+    /// The peer's CERT (the first X.509 signature one) and SIG among `payloads`.
+    fn cert_and_sig(&mut self, payloads: &[Payload]) -> (Option<Vec<u8>>, Option<Vec<u8>>) {
         let mut sig = None;
         let mut cert_der = None;
-        for pl in &msg.payloads {
+        for pl in payloads {
             match pl {
-                Payload::Identification(x) if id.is_none() => id = Some(x.clone()),
                 Payload::Signature(s) if sig.is_none() => sig = Some(s.clone()),
                 Payload::Certificate { encoding, data } => {
                     if *encoding != CertEncoding::X509Signature {
@@ -231,15 +256,21 @@ impl Engine {
                 _ => {}
             }
         }
-        let next_iv = d.next_iv.clone();
-        let (Some(id), Some(idp_b)) = (id, idp_b) else {
-            return Err(self.auth_failed(
-                i,
-                &next_iv,
-                "no ID payload was passed.",
-                Some(NotifyType::PayloadMalformed),
-            ));
-        };
+        (cert_der, sig)
+    }
+
+    /// oakley_validate_auth for signatures: the peer whose ID payload is `id` (body
+    /// `idp_b`) sent `payloads` with its CERT and SIG. `received_iv` is the IV after the
+    /// encrypted message they came in, for the notify of a failure.
+    pub(super) fn authenticate_peer(
+        &mut self,
+        i: usize,
+        id: &Identification,
+        idp_b: &[u8],
+        payloads: &[Payload],
+        received_iv: Option<&[u8]>,
+    ) -> Result<(), Ignore> {
+        let (cert_der, sig) = self.cert_and_sig(payloads);
         let rmconf = self.ph1s[i].rmconf;
         let rm = &self.config.remotes[rmconf];
         let (verify_cert, verify_identifier) = (rm.verify_cert, rm.verify_identifier);
@@ -256,7 +287,7 @@ impl Engine {
             None => None,
         };
         if let (Some(x), true) = (&cert, verify_cert) {
-            if let Err(m) = cert_vouches_for(x, &id, verify_identifier) {
+            if let Err(m) = cert_vouches_for(x, id, verify_identifier) {
                 for line in m.lines {
                     self.log(LogLevel::Error, line);
                 }
@@ -269,11 +300,11 @@ impl Engine {
                 }
             }
         }
-        self.check_peer_id(rmconf, &id)?;
+        self.check_peer_id(rmconf, id)?;
         let Some(sig) = sig else {
             return Err(self.auth_failed(
                 i,
-                &next_iv,
+                received_iv,
                 "no SIG payload was passed.",
                 Some(NotifyType::PayloadMalformed),
             ));
@@ -288,7 +319,7 @@ impl Engine {
                         self.log(LogLevel::Error, f.to_string());
                         return Err(self.auth_failed(
                             i,
-                            &next_iv,
+                            received_iv,
                             "the peer's certificate is not verified.",
                             Some(NotifyType::InvalidCertAuthority),
                         ));
@@ -297,11 +328,11 @@ impl Engine {
                 x
             }
             (None, None) => {
-                return Err(self.auth_failed(i, &next_iv, "no peer's CERT payload found.", None))
+                return Err(self.auth_failed(i, received_iv, "no peer's CERT payload found.", None))
             }
         };
         if verify_cert {
-            if let Err(m) = cert_vouches_for(&cert, &id, verify_identifier) {
+            if let Err(m) = cert_vouches_for(&cert, id, verify_identifier) {
                 let last = m.lines.len().saturating_sub(1);
                 for (n, line) in m.lines.iter().enumerate() {
                     if !(m.fatal && n == last) {
@@ -310,7 +341,7 @@ impl Engine {
                 }
                 if m.fatal {
                     let why = m.lines.last().cloned().unwrap_or_default();
-                    return Err(self.auth_failed(i, &next_iv, &why, Some(m.notify)));
+                    return Err(self.auth_failed(i, received_iv, &why, Some(m.notify)));
                 }
             }
             self.log(LogLevel::Debug, "CERT validated".to_owned());
@@ -333,30 +364,22 @@ impl Engine {
             sai_b: &p.sai_b,
         };
         let expected = if p.side == Side::Initiator {
-            t.hash_r(&c.prf, &c.keys.skeyid, &idp_b)
+            t.hash_r(&c.prf, &c.keys.skeyid, idp_b)
         } else {
-            t.hash_i(&c.prf, &c.keys.skeyid, &idp_b)
+            t.hash_i(&c.prf, &c.keys.skeyid, idp_b)
         }
         .map_err(|e| Ignore::Fatal(e.to_string()))?;
         let good = x509::rsa_public_key(&cert).is_some_and(|k| rsa_verify(&k, &expected, &sig));
         if !good {
             return Err(self.auth_failed(
                 i,
-                &next_iv,
+                received_iv,
                 "Invalid SIG.",
                 Some(NotifyType::InvalidSignature),
             ));
         }
         self.log(LogLevel::Debug, "SIG authenticated".to_owned());
-        self.ph1s[i].id_p = Some(id);
-        for pl in &msg.payloads {
-            if let Payload::Notification(n) = pl {
-                if n.message_type == NotifyType::InitialContact {
-                    self.initial_contact_received(i);
-                }
-            }
-        }
-        Ok(next_iv)
+        Ok(())
     }
 
     /// Tells the peer why (unless racoon had no notify for it, an internal error) and
@@ -364,14 +387,16 @@ impl Engine {
     fn auth_failed(
         &mut self,
         i: usize,
-        received_iv: &[u8],
+        received_iv: Option<&[u8]>,
         why: &str,
         notify: Option<NotifyType>,
     ) -> Ignore {
         if let Some(kind) = notify {
-            let saved = std::mem::replace(&mut self.ph1s[i].iv, received_iv.to_vec());
+            let saved = received_iv.map(|iv| std::mem::replace(&mut self.ph1s[i].iv, iv.to_vec()));
             self.send_notify(i, ProtocolId::Isakmp, Vec::new(), kind, Vec::new());
-            self.ph1s[i].iv = saved;
+            if let Some(iv) = saved {
+                self.ph1s[i].iv = iv;
+            }
         }
         Ignore::Fatal(why.to_owned())
     }
