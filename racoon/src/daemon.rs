@@ -20,6 +20,7 @@ mod natt_socket;
 pub mod scripts;
 mod signals;
 mod sockets;
+mod xauth_login;
 
 pub use log::{effective_level, level_name, Logger};
 
@@ -170,6 +171,7 @@ pub fn run(settings: &Settings, name: &str) -> Result<(), String> {
         Box::new(OsRng),
     );
     engine.set_certs(Arc::new(loaded.certs));
+    engine.set_xauth_backend(Box::new(xauth_login::SystemLogin));
     engine.set_natt_port(settings.natt_port.unwrap_or(natt_socket::NATT_PORT));
     let mut kio = KernelIo::new(kernel);
     kio.load_policies(&mut engine, &mut logger);
