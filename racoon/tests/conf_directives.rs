@@ -269,7 +269,6 @@ remote "gw" {
             "X.509 certificates are not implemented yet: peers_certfile at racoon.conf:15",
             "X.509 certificates are not implemented yet: match_empty_cr on at racoon.conf:16",
             "mode config is not implemented yet: mode_cfg on at racoon.conf:17",
-            "IKE fragmentation is not implemented yet: ike_frag force at racoon.conf:21",
             "ESP fragmentation is not implemented yet: esp_frag at racoon.conf:22",
             "XAuth is not implemented yet: authentication_method xauth_psk_client at racoon.conf:37",
             "XAuth is not implemented yet: authentication_method xauth_psk_client at racoon.conf:44",

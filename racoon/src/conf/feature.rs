@@ -66,7 +66,7 @@ impl Feature {
             Feature::ModeCfg => false,
             Feature::NatTraversal => true,
             Feature::Dpd => true,
-            Feature::IkeFrag => false,
+            Feature::IkeFrag => true,
             Feature::EspFrag => false,
             Feature::Gssapi => false,
             Feature::Scripts => true,
