@@ -151,8 +151,20 @@ impl Drop for Pki {
 
 /// One gateway's racoon.conf: `path certificate` the PKI's directory, rsasig, asn1dn.
 fn gateway_conf(pki: &Pki, peer: &str, remote_lines: &str, local: &str, remote: &str) -> String {
+    mode_conf(pki, "main", peer, remote_lines, local, remote)
+}
+
+/// [`gateway_conf`] with another exchange mode.
+fn mode_conf(
+    pki: &Pki,
+    mode: &str,
+    peer: &str,
+    remote_lines: &str,
+    local: &str,
+    remote: &str,
+) -> String {
     format!(
-        "path certificate \"{}\";\nremote {peer} {{\n exchange_mode main;\n \
+        "path certificate \"{}\";\nremote {peer} {{\n exchange_mode {mode};\n \
          ca_type x509 \"ca.crt\";\n my_identifier asn1dn;\n {remote_lines}\n \
          proposal {{\n {PROPOSAL_SIG}\n }}\n}}\n{}\n",
         pki.path().display(),
@@ -175,14 +187,18 @@ fn node(addr: &str, conf_text: &str, seed: u64) -> Node {
 
 /// A (initiator, 192.168.1.100) with `a_lines`, B with `b_lines`.
 fn pair(pki: &Pki, a_lines: &str, b_lines: &str, seed: u64) -> Sim {
+    mode_pair(pki, "main", a_lines, b_lines, seed)
+}
+
+fn mode_pair(pki: &Pki, mode: &str, a_lines: &str, b_lines: &str, seed: u64) -> Sim {
     let a = node(
         A,
-        &gateway_conf(pki, B, a_lines, "172.16.1.0/24", "172.16.2.0/24"),
+        &mode_conf(pki, mode, B, a_lines, "172.16.1.0/24", "172.16.2.0/24"),
         seed,
     );
     let b = node(
         B,
-        &gateway_conf(pki, A, b_lines, "172.16.2.0/24", "172.16.1.0/24"),
+        &mode_conf(pki, mode, A, b_lines, "172.16.2.0/24", "172.16.1.0/24"),
         seed + 1,
     );
     Sim::new(a, b, Link::default(), seed + 2)
@@ -472,4 +488,72 @@ fn missing_files_and_non_rsa_keys_fail_the_configuration() {
         e.contains(&format!("failed to load certificate \"{dir}/junk.crt\"")),
         "{e}"
     );
+}
+
+/// Aggressive mode: IDs and a CR in messages 1 and 2, SIG_R in message 2, SIG_I in 3.
+#[test]
+fn rsasig_aggressive_mode_installs_sas() {
+    let pki = Pki::new("aggr");
+    let mut sim = mode_pair(
+        &pki,
+        "aggressive",
+        &format!("{A_GOOD} peers_identifier asn1dn \"C=JP, O=KAME, CN=b\"; verify_identifier on;"),
+        B_GOOD,
+        90,
+    );
+    let sigs = Rc::new(RefCell::new(Vec::new()));
+    let seen = sigs.clone();
+    sim.drop_if = Some(Box::new(move |to, bytes| {
+        if let Ok(m) = Message::decode(bytes) {
+            let kinds: Vec<_> = m
+                .payloads
+                .iter()
+                .filter_map(|p| match p {
+                    Payload::Certificate { .. } => Some("CERT"),
+                    Payload::CertificateRequest { .. } => Some("CR"),
+                    Payload::Signature(_) => Some("SIG"),
+                    Payload::Hash(_) => Some("HASH"),
+                    _ => None,
+                })
+                .collect();
+            if m.header.exchange == ExchangeType::Aggressive {
+                seen.borrow_mut().push((to, kinds));
+            }
+        }
+        false
+    }));
+    run(&mut sim);
+    for node in &sim.nodes {
+        assert_eq!(established(node), 1, "{:#?}", node.logs);
+        assert!(node.has_log("CERT validated"), "{:#?}", node.logs);
+        assert!(node.has_log("SIG authenticated"));
+        assert_eq!(node.installs.len(), 1);
+    }
+    assert_pairs_match(&sim);
+    assert_eq!(
+        *sigs.borrow(),
+        vec![
+            (1, vec!["CR"]),
+            (0, vec!["CERT", "SIG", "CR"]),
+            (1, vec!["CERT", "SIG"])
+        ]
+    );
+}
+
+#[test]
+fn aggressive_mode_refuses_another_cas_certificate() {
+    let pki = Pki::new("aggrrogue");
+    let mut sim = mode_pair(
+        &pki,
+        "aggressive",
+        A_GOOD,
+        "certificate_type x509 \"rogue-b.crt\" \"rogue-b.key\";",
+        100,
+    );
+    run(&mut sim);
+    assert!(sim.nodes[0].has_log(
+        "unable to get local issuer certificate(20) at depth:0 SubjectName:/C=JP/O=KAME/CN=b"
+    ));
+    assert_refused(&sim, 0, "the peer's certificate is not verified.");
+    assert_eq!(established(&sim.nodes[1]), 0);
 }

@@ -174,12 +174,17 @@ impl Engine {
             }
         };
         let nonce = self.nonce(rmconf);
-        let id = ident::phase1_id(
-            self.config.remotes[rmconf].my_identifier.as_ref(),
-            local.ip(),
-        );
+        let id = match self.phase1_id_for(rmconf, local.ip()) {
+            Ok(id) => id,
+            Err(Ignore::Fatal(why) | Ignore::Loud(why) | Ignore::Quiet(why)) => {
+                self.log(LogLevel::Error, why);
+                return;
+            }
+        };
         let mut id_b = Vec::new();
         id.encode(&mut id_b);
+        let rsasig = offers[0].auth == crate::isakmp::AuthMethod::RsaSignature;
+        let cr = self.cert_requests_for(rmconf, rsasig);
         let icookie: [u8; 8] = self.random(8).try_into().unwrap_or([1; 8]);
         let mut payloads = vec![
             Payload::Sa(sa),
@@ -187,6 +192,7 @@ impl Engine {
             Payload::Nonce(nonce.clone()),
             Payload::Identification(id),
         ];
+        payloads.extend(cr);
         if let Some(v) = vendor_id::ours() {
             payloads.push(Payload::VendorId(v));
         }
@@ -407,10 +413,7 @@ impl Engine {
         let dh = DhKeyPair::generate(choice.group, self.rng.as_mut())
             .map_err(|e| Ignore::Fatal(format!("failed to generate DH: {e}")))?;
         let nonce = self.nonce(rmconf);
-        let id = ident::phase1_id(
-            self.config.remotes[rmconf].my_identifier.as_ref(),
-            self.ph1s[i].local.ip(),
-        );
+        let id = self.phase1_id_for(rmconf, self.ph1s[i].local.ip())?;
         let mut id_b = Vec::new();
         id.encode(&mut id_b);
         {
@@ -421,7 +424,8 @@ impl Engine {
             p.id_b.clone_from(&id_b);
         }
         self.derive_keys(i)?;
-        let hash = self.own_hash(i)?;
+        let auth = self.own_auth_payloads(i)?;
+        let cr = self.cert_requests(i);
         let mut reply_sa = sa.clone();
         if let Some(p) = reply_sa.proposals.first_mut() {
             p.transforms = vec![transform];
@@ -440,8 +444,9 @@ impl Engine {
             Payload::KeyExchange(p.g_xr.clone()),
             Payload::Nonce(nonce),
             Payload::Identification(id),
-            Payload::Hash(hash),
         ];
+        payloads.extend(auth);
+        payloads.extend(cr);
         if let Some(v) = vendor_id::ours() {
             payloads.push(Payload::VendorId(v));
         }
@@ -456,22 +461,6 @@ impl Engine {
             payloads,
         };
         msg.encode().map_err(|e| Ignore::Fatal(e.to_string()))
-    }
-
-    /// HASH_I (initiator) or HASH_R (responder) over our own ID.
-    fn own_hash(&self, i: usize) -> Result<Vec<u8>, Ignore> {
-        let p = &self.ph1s[i];
-        let c = p
-            .crypto
-            .as_ref()
-            .ok_or_else(|| Ignore::Fatal("no keys".into()))?;
-        let t = transcript(p);
-        if p.side == Side::Initiator {
-            t.hash_i(&c.prf, &c.keys.skeyid, &p.id_b)
-        } else {
-            t.hash_r(&c.prf, &c.keys.skeyid, &p.id_b)
-        }
-        .map_err(|e| Ignore::Fatal(e.to_string()))
     }
 
     /// Whether the peer's HASH_R (we initiated) or HASH_I (we respond) is right.
@@ -499,7 +488,7 @@ impl Engine {
         let (Some(sa), Some(ke), Some(nr)) = (f.sa, f.ke, f.nonce) else {
             return Err(Ignore::Loud("few isakmp message received.".to_owned()));
         };
-        let (Some(peer_id), Some(their_hash)) = (f.id, f.hash) else {
+        let Some(peer_id) = f.id else {
             return Err(Ignore::Loud("few isakmp message received.".to_owned()));
         };
         let rmconf = self.ph1s[i].rmconf;
@@ -517,9 +506,13 @@ impl Engine {
             id: peer_id,
             body: raw_body(bytes, PayloadType::Identification).unwrap_or_default(),
         });
-        let checked = self
-            .derive_keys(i)
-            .and_then(|()| self.peer_hash_ok(i, &their_hash));
+        let checked = self.derive_keys(i).and_then(|()| match &f.hash {
+            _ if self.uses_rsasig(i) => self
+                .aggressive_peer_sig(i, &msg.payloads, None)
+                .map(|()| true),
+            Some(their_hash) => self.peer_hash_ok(i, their_hash),
+            None => Err(Ignore::Loud("few isakmp message received.".to_owned())),
+        });
         if matches!(checked, Ok(false)) {
             self.send_invalid_hash(i, None);
         }
@@ -540,11 +533,11 @@ impl Engine {
         self.natd_check(i, &msg.payloads);
         self.natt_float(now, i);
         let natd = self.natd_payloads(i).map_err(Ignore::Fatal)?;
-        let hash = self.own_hash(i)?;
+        let auth = self.own_auth_payloads(i)?;
         let p = &self.ph1s[i];
         let out = Message {
             header: Header::new(p.icookie, p.rcookie, ExchangeType::Aggressive, Flags(0), 0),
-            payloads: [vec![Payload::Hash(hash)], natd].concat(),
+            payloads: [auth, natd].concat(),
         }
         .encode()
         .map_err(|e| Ignore::Fatal(e.to_string()))?;
@@ -585,9 +578,12 @@ impl Engine {
                 _ => {}
             }
         }
-        let their_hash =
-            their_hash.ok_or_else(|| Ignore::Loud("few isakmp message received.".to_owned()))?;
-        if !self.peer_hash_ok(i, &their_hash)? {
+        if self.uses_rsasig(i) {
+            self.aggressive_peer_sig(i, &msg.payloads, next_iv.as_deref())?;
+        } else if !self.peer_hash_ok(
+            i,
+            &their_hash.ok_or_else(|| Ignore::Loud("few isakmp message received.".to_owned()))?,
+        )? {
             self.send_invalid_hash(i, next_iv);
             return Err(Ignore::Loud("HASH mismatched".to_owned()));
         }

@@ -61,7 +61,14 @@ impl Engine {
     /// is configured (oakley_append_rmconf_cr).
     pub(super) fn cert_requests(&mut self, i: usize) -> Vec<Payload> {
         let rmconf = self.ph1s[i].rmconf;
-        if !self.uses_rsasig(i) || !self.config.remotes[rmconf].send_cr {
+        let rsasig = self.uses_rsasig(i);
+        self.cert_requests_for(rmconf, rsasig)
+    }
+
+    /// [`Engine::cert_requests`] before a proposal is chosen (aggressive mode's first
+    /// message): `rsasig` says whether the method offered first is signatures.
+    pub(super) fn cert_requests_for(&mut self, rmconf: usize, rsasig: bool) -> Vec<Payload> {
+        if !rsasig || !self.config.remotes[rmconf].send_cr {
             return Vec::new();
         }
         let Some(r) = self.certs.remote(rmconf) else {
@@ -101,7 +108,17 @@ impl Engine {
     /// subject, or the DN written; other identifiers as without certificates.
     fn cert_phase1_id(&self, i: usize) -> Result<Identification, Ignore> {
         let p = &self.ph1s[i];
-        let rm = &self.config.remotes[p.rmconf];
+        self.phase1_id_for(p.rmconf, p.local.ip())
+    }
+
+    /// Our phase-1 ID for remote `rmconf`, sent from `local`: `my_identifier asn1dn` as
+    /// above, any other identifier as [`ident::phase1_id`] makes it.
+    pub(super) fn phase1_id_for(
+        &self,
+        rmconf: usize,
+        local: std::net::IpAddr,
+    ) -> Result<Identification, Ignore> {
+        let rm = &self.config.remotes[rmconf];
         let dn = |der| Identification {
             protocol: 0,
             port: 0,
@@ -111,7 +128,7 @@ impl Engine {
             Some(Identifier::Asn1Dn(None)) => {
                 let mine = self
                     .certs
-                    .remote(p.rmconf)
+                    .remote(rmconf)
                     .and_then(|r| r.mine.as_ref())
                     .ok_or_else(|| Ignore::Fatal("failed to get subjectName".to_owned()))?;
                 Ok(dn(mine.subject()))
@@ -119,18 +136,13 @@ impl Engine {
             Some(Identifier::Asn1Dn(Some(text))) => x509::dn_text_to_der(text)
                 .map(dn)
                 .ok_or_else(|| Ignore::Fatal(format!("failed to set ID: invalid DN {text}"))),
-            other => Ok(ident::phase1_id(other.as_ref(), p.local.ip())),
+            other => Ok(ident::phase1_id(other.as_ref(), local)),
         }
     }
 
     /// HDR*, ID, [CERT,] SIG: message 5 or 6 with signature authentication.
     pub(super) fn id_sig_message(&mut self, i: usize) -> Result<Vec<u8>, Ignore> {
         let rmconf = self.ph1s[i].rmconf;
-        let certs = Arc::clone(&self.certs);
-        let mine = certs
-            .remote(rmconf)
-            .and_then(|r| r.mine.as_ref())
-            .ok_or_else(|| Ignore::Fatal("Unknown certtype #0".to_owned()))?;
         let id = self.cert_phase1_id(i)?;
         let id_msg = Message {
             header: Header::new(
@@ -162,16 +174,13 @@ impl Engine {
             t.hash_r(&c.prf, &c.keys.skeyid, &id_b)
         }
         .map_err(|e| Ignore::Fatal(e.to_string()))?;
-        let sig =
-            rsa_sign(&mine.key, &hash).map_err(|_| Ignore::Fatal("failed to sign.".to_owned()))?;
         let mut payloads = vec![Payload::Identification(id)];
-        if self.config.remotes[rmconf].send_cert {
-            payloads.push(Payload::Certificate {
-                encoding: CertEncoding::X509Signature,
-                data: mine.der.clone(),
-            });
-        }
-        payloads.push(Payload::Signature(sig));
+        payloads.extend(self.sig_payloads(rmconf, &hash)?);
+        let p = &self.ph1s[i];
+        let c = p
+            .crypto
+            .as_ref()
+            .ok_or_else(|| Ignore::Fatal("no keys".into()))?;
         let msg = Message {
             header: Header::new(
                 p.icookie,
@@ -188,6 +197,69 @@ impl Engine {
         p.iv = e.next_iv;
         p.id_b = id_b;
         Ok(e.datagram)
+    }
+
+    /// [CERT,] SIG: our certificate (when `send_cert`) and `hash` signed with its key.
+    fn sig_payloads(&self, rmconf: usize, hash: &[u8]) -> Result<Vec<Payload>, Ignore> {
+        let mine = self
+            .certs
+            .remote(rmconf)
+            .and_then(|r| r.mine.as_ref())
+            .ok_or_else(|| Ignore::Fatal("Unknown certtype #0".to_owned()))?;
+        let sig =
+            rsa_sign(&mine.key, hash).map_err(|_| Ignore::Fatal("failed to sign.".to_owned()))?;
+        let mut payloads = Vec::new();
+        if self.config.remotes[rmconf].send_cert {
+            payloads.push(Payload::Certificate {
+                encoding: CertEncoding::X509Signature,
+                data: mine.der.clone(),
+            });
+        }
+        payloads.push(Payload::Signature(sig));
+        Ok(payloads)
+    }
+
+    /// Aggressive mode: HASH_I / HASH_R over our ID as sent (`id_b`), as a HASH payload,
+    /// or signed ([CERT,] SIG) with signature authentication.
+    pub(super) fn own_auth_payloads(&self, i: usize) -> Result<Vec<Payload>, Ignore> {
+        let p = &self.ph1s[i];
+        let c = p
+            .crypto
+            .as_ref()
+            .ok_or_else(|| Ignore::Fatal("no keys".into()))?;
+        let t = Phase1Transcript {
+            g_xi: &p.g_xi,
+            g_xr: &p.g_xr,
+            cky_i: &p.icookie,
+            cky_r: &p.rcookie,
+            sai_b: &p.sai_b,
+        };
+        let hash = if p.side == Side::Initiator {
+            t.hash_i(&c.prf, &c.keys.skeyid, &p.id_b)
+        } else {
+            t.hash_r(&c.prf, &c.keys.skeyid, &p.id_b)
+        }
+        .map_err(|e| Ignore::Fatal(e.to_string()))?;
+        if self.uses_rsasig(i) {
+            self.sig_payloads(p.rmconf, &hash)
+        } else {
+            Ok(vec![Payload::Hash(hash)])
+        }
+    }
+
+    /// Aggressive mode: authenticates the peer whose ID came in its first message by
+    /// the CERT and SIG of `payloads`.
+    pub(super) fn aggressive_peer_sig(
+        &mut self,
+        i: usize,
+        payloads: &[Payload],
+        received_iv: Option<&[u8]>,
+    ) -> Result<(), Ignore> {
+        let peer = self.ph1s[i]
+            .peer_id
+            .clone()
+            .ok_or_else(|| Ignore::Fatal("no ID payload was passed.".to_owned()))?;
+        self.authenticate_peer(i, &peer.id, &peer.body, payloads, received_iv)
     }
 
     /// Decrypts HDR*, ID, [CERT,] SIG and authenticates the peer; returns the next IV.
