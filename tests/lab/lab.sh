@@ -219,7 +219,7 @@ capture() {
 	eval "LAB_CAP_${name//-/_}_FILE=$pcap"
 	eval "LAB_CAP_${name//-/_}_LOG=$(hostdir "$h")/log/$name.tcpdump"
 	# tcpdump says "listening on" once the socket is bound.
-	wait_for "tcpdump on $h/$i" 10 grep -q "listening on" "$(hostdir "$h")/log/$name.tcpdump"
+	wait_for "tcpdump on $h/$i" 30 grep -q "listening on" "$(hostdir "$h")/log/$name.tcpdump"
 }
 
 capture_text() { # NAME
@@ -490,7 +490,7 @@ racoon_pair() {
 	spawn "$h2" "racoon-$h2-$tag" "$LAB_BIN/racoon" --backend "$b" -F -f "$(hostdir "$h2")/etc/racoon.conf" -l "$LOG2"
 	RACOON2=${LAB_PIDS[-1]}
 	wait_for "racoon on $h1 listening" 200 grep -qF "$a1[500] used as isakmp port" "$LOG1"
-	wait_for "racoon on $h2 listening" 30 grep -qF "$a2[500] used as isakmp port" "$LOG2"
+	wait_for "racoon on $h2 listening" 200 grep -qF "$a2[500] used as isakmp port" "$LOG2"
 }
 
 # kame_policies BACKEND: the KAME HOWTO's policy-only setkey file on gw1, and on gw2 the
@@ -535,9 +535,11 @@ POLICIES
 # 0600) and a racoon.conf with a main-mode `remote PEER` (ph1_enc, sha1, pre-shared key,
 # modp1024) and `sainfo anonymous` (ph2_enc, hmac_sha1, deflate). Keys: ph1_enc and
 # ph2_enc (default aes), remote and sainfo (more lines for those sections), head (lines
-# before the remote, such as a timer or listen section).
+# before the remote, such as a timer or listen section), name (the remote section's
+# selector instead of PEER: `anonymous` for a server taking any address).
 psk_racoon_conf() {
 	local h=$1 peer=$2 secret=$3 etc ph1_enc=aes ph2_enc=aes remote='' sainfo='' head=''
+	local name=$2
 	local "${@:4}"
 	etc=$(hostdir "$h")/etc
 	printf '%s\t%s\n' "$peer" "$secret" >"$etc/psk.txt"
@@ -545,7 +547,7 @@ psk_racoon_conf() {
 	cat >"$etc/racoon.conf" <<CONF
 path pre_shared_key "$etc/psk.txt";
 $head
-remote $peer {
+remote $name {
         exchange_mode main;
 $remote
         proposal {

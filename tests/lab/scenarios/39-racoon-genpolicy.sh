@@ -10,10 +10,8 @@ topo_pair
 
 transport_policies left 10.0.0.1 10.0.0.2
 psk_racoon_conf left 10.0.0.2 "genpolicy secret"
-psk_racoon_conf right 10.0.0.1 "genpolicy secret"
-sed -i -e 's/^remote 10\.0\.0\.1 {$/remote anonymous {\n        generate_policy on;\n        passive on;/' \
-	"$(hostdir right)/etc/racoon.conf"
-grep -q '^remote anonymous {' "$(hostdir right)/etc/racoon.conf" || fail "right's racoon.conf not edited"
+psk_racoon_conf right 10.0.0.1 "genpolicy secret" name=anonymous remote="        generate_policy on;
+        passive on;"
 
 # ip xfrm's lines for the generated policies (socket policies left out).
 generated() {
