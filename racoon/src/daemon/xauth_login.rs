@@ -5,7 +5,7 @@
 //! as its setting must give the hash back. crypt comes from the system's libcrypt
 //! (libxcrypt on current distributions), so every scheme the system uses for its own
 //! logins (yescrypt, SHA-512, MD5, ...) works without a second implementation; the
-//! daemon is single-threaded, so the non-reentrant crypt() is safe here. The banner is
+//! non-reentrant crypt() is called under a lock. The banner is
 //! read when a client asks, at most 64 KiB as the original's MAXMOTD.
 
 use crate::engine::XauthBackend;
@@ -93,10 +93,15 @@ pub(crate) fn system_login(user: &[u8], password: &[u8]) -> bool {
     hash_matches(&password, &hash)
 }
 
+/// crypt(3) writes into one static buffer: calls are serialised, the result read under
+/// the lock (the daemon has one thread, but the tests run several at once).
+static CRYPT: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// Whether crypt(password, hash) gives `hash` back.
 fn hash_matches(password: &CStr, hash: &CStr) -> bool {
+    let _one_at_a_time = CRYPT.lock().unwrap_or_else(|e| e.into_inner());
     // SAFETY: both are NUL-terminated; crypt returns NULL or a pointer to its static
-    // buffer, read before any other call.
+    // buffer, read below while the lock is held.
     let out = unsafe { crypt(password.as_ptr(), hash.as_ptr()) };
     if out.is_null() {
         return false;
