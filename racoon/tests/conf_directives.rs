@@ -264,10 +264,6 @@ remote "gw" {
         [
             "base mode is not implemented yet: exchange_mode base at racoon.conf:4",
             "XAuth is not implemented yet: xauth_login at racoon.conf:12",
-            "X.509 certificates are not implemented yet: certificate_type x509 at racoon.conf:13",
-            "X.509 certificates are not implemented yet: ca_type at racoon.conf:14",
-            "X.509 certificates are not implemented yet: peers_certfile at racoon.conf:15",
-            "X.509 certificates are not implemented yet: match_empty_cr on at racoon.conf:16",
             "mode config is not implemented yet: mode_cfg on at racoon.conf:17",
             "ESP fragmentation is not implemented yet: esp_frag at racoon.conf:22",
             "XAuth is not implemented yet: authentication_method xauth_psk_client at racoon.conf:37",

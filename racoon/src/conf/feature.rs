@@ -13,10 +13,12 @@ use super::Location;
 /// A feature a directive depends on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Feature {
-    /// `certificate_type x509`, `ca_type`, `peers_certfile x509`, signature and
-    /// encryption authentication methods, `asn1dn` identifiers, `path certificate`,
-    /// and `verify_cert`/`send_cert`/`send_cr`/`match_empty_cr` set `on`.
+    /// `certificate_type x509`, `ca_type`, `peers_certfile x509`, `rsasig`,
+    /// `asn1dn` identifiers, `path certificate`, and
+    /// `verify_cert`/`send_cert`/`send_cr`/`match_empty_cr` set `on`.
     X509,
+    /// The `dsssig`, `rsaenc` and `rsarev` authentication methods.
+    DssOrRsaEncryption,
     /// `certificate_type plain_rsa`, `peers_certfile plain_rsa`.
     PlainRsa,
     /// `peers_certfile dnssec`.
@@ -58,7 +60,8 @@ impl Feature {
     /// arm says `false` is listed in [`super::Config::unimplemented`] wherever used.
     pub fn is_implemented(self) -> bool {
         match self {
-            Feature::X509 => false,
+            Feature::X509 => true,
+            Feature::DssOrRsaEncryption => false,
             Feature::PlainRsa => false,
             Feature::Dnssec => false,
             Feature::Hybrid => false,
@@ -83,6 +86,7 @@ impl Feature {
     fn subject(self) -> &'static str {
         match self {
             Feature::X509 => "X.509 certificates are",
+            Feature::DssOrRsaEncryption => "DSS signature and RSA encryption authentication are",
             Feature::PlainRsa => "plain RSA keys are",
             Feature::Dnssec => "certificates from DNSSEC are",
             Feature::Hybrid => "hybrid authentication is",

@@ -285,8 +285,9 @@ fn cipher_sizes(algorithm: &Algorithm) -> String {
 fn auth_method_feature(method: AuthMethod) -> Option<Feature> {
     match method {
         AuthMethod::PreSharedKey => None,
-        AuthMethod::RsaSig | AuthMethod::DssSig | AuthMethod::RsaEnc | AuthMethod::RsaRev => {
-            Some(Feature::X509)
+        AuthMethod::RsaSig => Some(Feature::X509),
+        AuthMethod::DssSig | AuthMethod::RsaEnc | AuthMethod::RsaRev => {
+            Some(Feature::DssOrRsaEncryption)
         }
         AuthMethod::GssapiKrb => Some(Feature::Gssapi),
         AuthMethod::HybridRsaServer
