@@ -20,7 +20,6 @@ const KNOWN: &[&str] = &[
     "RFC 3947",
     "CISCO-UNITY",
     "FRAGMENTATION",
-    "draft-ietf-ipsra-isakmp-xauth-06.txt",
 ];
 
 /// The DPD vendor ID of RFC 3706 (not an MD5 of a name).
@@ -70,6 +69,9 @@ pub(crate) fn is_dpd(vid: &[u8]) -> bool {
 pub(crate) fn name(vid: &[u8]) -> Option<String> {
     if vid.len() >= 16 && vid.get(..16) == Some(&DPD[..]) {
         return Some("DPD".to_owned());
+    }
+    if let Some(n) = super::xauth::vid_name(vid) {
+        return Some(n.to_owned());
     }
     // Matched on the hash as a prefix, as racoon's lookup_vendor_id_by_hash does: a
     // longer ID (FRAGMENTATION with its capability flags) is logged as "broken".

@@ -42,9 +42,12 @@ fn md5(name: &str) -> Option<Vec<u8>> {
     Hash::from_name("md5").ok()?.digest(&[name.as_bytes()]).ok()
 }
 
-/// The XAuth vendor ID (VENDORID_XAUTH).
+/// The XAuth vendor ID (VENDORID_XAUTH): the hash cut to 8 bytes, as racoon's
+/// vendorid_fixup, strongSwan and the Cisco clients send it.
 pub(crate) fn xauth_vid() -> Option<Vec<u8>> {
-    md5("draft-ietf-ipsra-isakmp-xauth-06.txt")
+    let mut v = md5("draft-ietf-ipsra-isakmp-xauth-06.txt")?;
+    v.truncate(8);
+    Some(v)
 }
 
 /// The Cisco Unity vendor ID: MD5("CISCO-UNITY") with version 1.0 in its last bytes.
@@ -55,15 +58,30 @@ pub(crate) fn unity_vid() -> Option<Vec<u8>> {
     Some(v)
 }
 
+/// Whether a received vendor ID begins with `want`, as racoon's check_vendorid compared.
+fn begins_with(vid: &[u8], want: Option<Vec<u8>>) -> bool {
+    want.is_some_and(|w| vid.get(..w.len()) == Some(w.as_slice()))
+}
+
+/// racoon's names of the XAuth and Unity vendor IDs, for "received Vendor ID: ...".
+pub(crate) fn vid_name(vid: &[u8]) -> Option<&'static str> {
+    if begins_with(vid, xauth_vid()) {
+        Some("draft-ietf-ipsra-isakmp-xauth-06.txt")
+    } else if begins_with(vid, unity_vid()) {
+        Some("CISCO-UNITY")
+    } else {
+        None
+    }
+}
+
 /// Whether the peer's payloads carry the XAuth and the Unity vendor IDs.
 pub(crate) fn peer_vid_flags(payloads: &[Payload]) -> (bool, bool) {
-    let (x, u) = (xauth_vid(), unity_vid());
-    let has = |want: &Option<Vec<u8>>| {
+    let has = |want: fn() -> Option<Vec<u8>>| {
         payloads
             .iter()
-            .any(|p| matches!(p, Payload::VendorId(v) if want.as_deref() == Some(v.as_slice())))
+            .any(|p| matches!(p, Payload::VendorId(v) if begins_with(v, want())))
     };
-    (has(&x), has(&u))
+    (has(xauth_vid), has(unity_vid))
 }
 
 impl Engine {
@@ -257,5 +275,34 @@ impl Engine {
             )],
         );
         self.send_transaction(i, None, &set);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vendor_ids_are_racoons_fixed_up_hashes() {
+        // strongSwan and Cisco clients send these exact bytes.
+        assert_eq!(
+            xauth_vid().unwrap(),
+            [0x09, 0x00, 0x26, 0x89, 0xdf, 0xd6, 0xb7, 0x12]
+        );
+        assert_eq!(
+            unity_vid().unwrap(),
+            [
+                0x12, 0xf5, 0xf2, 0x8c, 0x45, 0x71, 0x68, 0xa9, 0x70, 0x2d, 0x9f, 0xe2, 0x74, 0xcc,
+                0x01, 0x00
+            ]
+        );
+        assert_eq!(
+            vid_name(&xauth_vid().unwrap()),
+            Some("draft-ietf-ipsra-isakmp-xauth-06.txt")
+        );
+        assert_eq!(vid_name(&unity_vid().unwrap()), Some("CISCO-UNITY"));
+        let flags = peer_vid_flags(&[Payload::VendorId(xauth_vid().unwrap())]);
+        assert_eq!(flags, (true, false));
+        assert_eq!(vid_name(&[0x09, 0x00, 0x26]), None);
     }
 }
