@@ -263,11 +263,8 @@ remote "gw" {
         listed,
         [
             "base mode is not implemented yet: exchange_mode base at racoon.conf:4",
-            "XAuth is not implemented yet: xauth_login at racoon.conf:12",
-            "mode config is not implemented yet: mode_cfg on at racoon.conf:17",
+            "mode config from a remote section (client or push) is not implemented yet: mode_cfg on at racoon.conf:17",
             "ESP fragmentation is not implemented yet: esp_frag at racoon.conf:22",
-            "XAuth is not implemented yet: authentication_method xauth_psk_client at racoon.conf:37",
-            "XAuth is not implemented yet: authentication_method xauth_psk_client at racoon.conf:44",
         ]
     );
 }
@@ -366,7 +363,7 @@ sainfo user_fqdn "a@b" address 10.9.9.9 47 { encryption_algorithm aes; authentic
     assert_eq!(s[5].local.to_string(), "user_fqdn \"a@b\"");
     assert_eq!(s[5].remote.to_string(), "address 10.9.9.9 47");
     let features: Vec<Feature> = c.unimplemented.iter().map(|u| u.feature).collect();
-    assert_eq!(features, [Feature::Xauth, Feature::ModeCfg]);
+    assert_eq!(features, [Feature::SainfoGroup, Feature::ModeCfgRemote]);
 }
 
 #[test]
@@ -428,7 +425,7 @@ radiuscfg { auth "r1" "s1"; auth "r2" 1812 "s2"; acct "r3" "s3"; timeout 9; retr
     assert_eq!(r.acct[0].secret, "s3");
     assert_eq!((r.timeout, r.retries), (9, 2));
     let features: Vec<Feature> = c.unimplemented.iter().map(|u| u.feature).collect();
-    assert_eq!(features, [Feature::ModeCfg, Feature::Ldap, Feature::Radius]);
+    assert_eq!(features, [Feature::Ldap, Feature::Radius]);
 }
 
 #[test]

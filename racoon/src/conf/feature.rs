@@ -25,10 +25,16 @@ pub enum Feature {
     Dnssec,
     /// `hybrid_*` authentication methods.
     Hybrid,
-    /// `xauth_*` authentication methods, `xauth_login`, sainfo `group`.
+    /// `xauth_psk_server`, `xauth_psk_client`, `xauth_login`.
     Xauth,
-    /// The `mode_cfg` section, remote `mode_cfg on`, sainfo `clientaddr`.
+    /// `xauth_rsa_server`, `xauth_rsa_client`.
+    XauthRsa,
+    /// sainfo `group`: phase-2 settings chosen by the XAuth user's group.
+    SainfoGroup,
+    /// The `mode_cfg` section: what the server hands out.
     ModeCfg,
+    /// Remote `mode_cfg on` (asking the server, or pushing with SET), sainfo `clientaddr`.
+    ModeCfgRemote,
     /// `nat_traversal on|force`, `listen { isakmp_natt }`, `timer { natt_keepalive }`.
     NatTraversal,
     /// `dpd_delay` above 0.
@@ -65,8 +71,11 @@ impl Feature {
             Feature::PlainRsa => false,
             Feature::Dnssec => false,
             Feature::Hybrid => false,
-            Feature::Xauth => false,
-            Feature::ModeCfg => false,
+            Feature::Xauth => true,
+            Feature::XauthRsa => false,
+            Feature::SainfoGroup => false,
+            Feature::ModeCfg => true,
+            Feature::ModeCfgRemote => false,
             Feature::NatTraversal => true,
             Feature::Dpd => true,
             Feature::IkeFrag => true,
@@ -91,7 +100,10 @@ impl Feature {
             Feature::Dnssec => "certificates from DNSSEC are",
             Feature::Hybrid => "hybrid authentication is",
             Feature::Xauth => "XAuth is",
+            Feature::XauthRsa => "XAuth with RSA signatures is",
+            Feature::SainfoGroup => "choosing an sainfo by XAuth group is",
             Feature::ModeCfg => "mode config is",
+            Feature::ModeCfgRemote => "mode config from a remote section (client or push) is",
             Feature::NatTraversal => "NAT traversal is",
             Feature::Dpd => "dead peer detection is",
             Feature::IkeFrag => "IKE fragmentation is",

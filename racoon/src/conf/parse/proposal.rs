@@ -294,9 +294,7 @@ fn auth_method_feature(method: AuthMethod) -> Option<Feature> {
         | AuthMethod::HybridRsaClient
         | AuthMethod::HybridDssServer
         | AuthMethod::HybridDssClient => Some(Feature::Hybrid),
-        AuthMethod::XauthPskServer
-        | AuthMethod::XauthPskClient
-        | AuthMethod::XauthRsaServer
-        | AuthMethod::XauthRsaClient => Some(Feature::Xauth),
+        AuthMethod::XauthPskServer | AuthMethod::XauthPskClient => Some(Feature::Xauth),
+        AuthMethod::XauthRsaServer | AuthMethod::XauthRsaClient => Some(Feature::XauthRsa),
     }
 }

@@ -380,7 +380,7 @@ impl FileParser<'_, '_> {
             "mode_cfg" => {
                 r.mode_cfg = self.switch()?;
                 if r.mode_cfg {
-                    self.uses(Feature::ModeCfg, "mode_cfg on", at.clone());
+                    self.uses(Feature::ModeCfgRemote, "mode_cfg on", at.clone());
                 }
             }
             "dpd_delay" => {

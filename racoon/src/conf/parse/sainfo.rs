@@ -29,7 +29,7 @@ impl FileParser<'_, '_> {
             let remote = if self.at_word("clientaddr") {
                 let token = self.bump();
                 self.uses(
-                    Feature::ModeCfg,
+                    Feature::ModeCfgRemote,
                     "sainfo ... clientaddr",
                     self.location_of(&token),
                 );
@@ -55,7 +55,7 @@ impl FileParser<'_, '_> {
                 Some("clientaddr") => {
                     let token = self.bump();
                     self.uses(
-                        Feature::ModeCfg,
+                        Feature::ModeCfgRemote,
                         "sainfo ... clientaddr",
                         self.location_of(&token),
                     );
@@ -93,7 +93,11 @@ impl FileParser<'_, '_> {
             Some("group") => {
                 let token = self.bump();
                 sainfo.group = Some(self.quoted("a quoted group name")?);
-                self.uses(Feature::Xauth, "sainfo ... group", self.location_of(&token));
+                self.uses(
+                    Feature::SainfoGroup,
+                    "sainfo ... group",
+                    self.location_of(&token),
+                );
             }
             _ => {}
         }
