@@ -9,6 +9,7 @@
 #           original's lines and no SA is installed.
 #   part 3: our racoon on gw1 against charon on gw2 (swanctl, auth = pubkey), each
 #           side initiating: pings cross over ESP, charon lists the IKEv1 SA.
+#   part 4: the same in aggressive mode.
 
 SWAN=$LAB_ROOT/tests/lab/strongswan
 topo_kame_gateways
@@ -175,7 +176,7 @@ racoon_gw1 "$SWAN/racoon-cert.conf" 192.168.2.100 unused \
 SWANCTL=$(hostdir gw2)/etc/swanctl
 mkdir -p "$SWANCTL/private"
 cp "$PKI/gw2.key" "$SWANCTL/private/gw2.key"
-lab_template "$SWAN/net2net-cert.conf" "$SWANCTL/swanctl.conf" \
+lab_template "$SWAN/net2net-cert.conf" "$SWANCTL/swanctl.conf" AGGRESSIVE=no \
 	LOCAL=192.168.2.100 REMOTE=192.168.1.100 "REMOTE_ID=C=JP, O=KAME, CN=gw1" \
 	CERT="$PKI/gw2.crt" CACERT="$PKI/ca.crt" \
 	LOCAL_TS=172.16.2.0/24 REMOTE_TS=172.16.1.0/24 \
@@ -203,6 +204,33 @@ for from in lan1:172.16.2.10:initiate lan2:172.16.1.10:respond; do
 	swanctl_on gw2 --terminate --ike lab >/dev/null 2>&1 || true
 	wait_for "$r: no SAs left on gw1" 20 sad_empty gw1
 done
+log "==== part 4: aggressive mode against charon, each side initiating"
+# racoon.conf switches to exchange_mode aggressive (SIGHUP); charon's connection gets
+# aggressive = yes. IDs and a CR travel in the first message, SIGs in the second and third.
+sed -i 's/exchange_mode main;/exchange_mode aggressive;/' "$(hostdir gw1)/etc/racoon.conf"
+peer_mark
+kill -HUP "$RACOON_PID"
+sleep 2
+! peer_log_has "config reload failed" || fail "part 4: racoon could not reload racoon.conf: $(peer_log)"
+sed -i 's/aggressive = no/aggressive = yes/' "$SWANCTL/swanctl.conf"
+on gw2 env STRONGSWAN_CONF="$(hostdir gw2)/etc/strongswan.conf" SWANCTL_DIR="$SWANCTL" \
+	swanctl --load-conns --uri "unix://$(hostdir gw2)/run/charon.vici" --file "$SWANCTL/swanctl.conf" \
+	>>"$(hostdir gw2)/log/swanctl-load.log" 2>&1 || fail "swanctl could not reload gw2's connection"
+for from in lan1:172.16.2.10:initiate lan2:172.16.1.10:respond; do
+	lan=${from%%:*} rest=${from#*:}
+	r="part 4 from $lan"
+	peer_round "$r" "$lan" "${rest%%:*}"
+	expect_contains "$r: aggressive mode" "$ROUND_LOG" "begin Aggressive mode."
+	expect_contains "$r: racoon's side" "$ROUND_LOG" "${rest#*:} new phase 1 negotiation: 192.168.1.100[500]<=>192.168.2.100[500]"
+	expect_contains "$r: racoon validated charon's certificate" "$ROUND_LOG" "CERT validated"
+	sas=$(swanctl_on gw2 --list-sas 2>/dev/null)
+	printf '%s\n' "$sas"
+	expect_contains "$r: charon: IKEv1 SA established" "$sas" "ESTABLISHED, IKEv1"
+	expect_contains "$r: charon: racoon's DN" "$sas" "C=JP, O=KAME, CN=gw1"
+	swanctl_on gw2 --terminate --ike lab >/dev/null 2>&1 || true
+	wait_for "$r: no SAs left on gw1" 20 sad_empty gw1
+done
+
 kill -TERM "$RACOON_PID"
 wait "$RACOON_PID" || fail "racoon did not exit cleanly on SIGTERM"
 log "==== charon's log on gw2"
