@@ -15,6 +15,7 @@
 
 pub mod admin;
 mod aggressive;
+mod auth_hash;
 mod cert_auth;
 mod dpd;
 mod frag;

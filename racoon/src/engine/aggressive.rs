@@ -22,7 +22,7 @@ use super::proposal::{self, Ph1Choice};
 use super::retransmit::Retransmit;
 use super::{ident, vendor_id, Engine};
 use crate::conf::{ExchangeMode, LogLevel, Remote, RemoteSelector};
-use crate::crypto::{ct_eq, DhKeyPair, Phase1Transcript};
+use crate::crypto::{ct_eq, DhKeyPair};
 use crate::isakmp::{
     decrypt_message, ExchangeType, Flags, Header, Identification, Message, Payload, PayloadType,
     SecurityAssociation,
@@ -466,18 +466,8 @@ impl Engine {
     /// Whether the peer's HASH_R (we initiated) or HASH_I (we respond) is right.
     fn peer_hash_ok(&self, i: usize, theirs: &[u8]) -> Result<bool, Ignore> {
         let p = &self.ph1s[i];
-        let c = p
-            .crypto
-            .as_ref()
-            .ok_or_else(|| Ignore::Fatal("no keys".into()))?;
         let peer_id_b = p.peer_id.as_ref().map_or(&[][..], |x| &x.body[..]);
-        let t = transcript(p);
-        let expected = if p.side == Side::Initiator {
-            t.hash_r(&c.prf, &c.keys.skeyid, peer_id_b)
-        } else {
-            t.hash_i(&c.prf, &c.keys.skeyid, peer_id_b)
-        }
-        .map_err(|e| Ignore::Fatal(e.to_string()))?;
+        let expected = self.peer_auth_hash(i, peer_id_b)?;
         Ok(ct_eq(&expected, theirs))
     }
 
@@ -601,15 +591,5 @@ impl Engine {
         self.remember(now, bytes, None);
         self.established(now, i);
         Ok(())
-    }
-}
-
-fn transcript(p: &Ph1) -> Phase1Transcript<'_> {
-    Phase1Transcript {
-        g_xi: &p.g_xi,
-        g_xr: &p.g_xr,
-        cky_i: &p.icookie,
-        cky_r: &p.rcookie,
-        sai_b: &p.sai_b,
     }
 }

@@ -18,18 +18,15 @@
 //! for the peer's ID, and its key must have made the SIG; any failure ends the
 //! negotiation with the original's log line and notify.
 
+use super::auth_hash::IdMessage;
 use super::ident;
-use super::main_mode::{raw_body, Ignore};
-use super::ph1::Side;
+use super::main_mode::Ignore;
 use super::Engine;
 use crate::conf::{Identifier, LogLevel};
 use crate::crypto::x509::{self, AltKind};
-use crate::crypto::{
-    rsa_sign, rsa_verify, skeyid_psk, skeyid_sig, CertStore, Phase1Transcript, Prf, Secret,
-};
+use crate::crypto::{rsa_sign, rsa_verify, skeyid_psk, skeyid_sig, CertStore, Prf, Secret};
 use crate::isakmp::{
-    decrypt_message, encrypt_message, AuthMethod, CertEncoding, ExchangeType, Flags, Header,
-    IdData, Identification, Message, NotifyType, Payload, PayloadType, ProtocolId, RawPayloads,
+    AuthMethod, CertEncoding, IdData, Identification, NotifyType, Payload, ProtocolId,
 };
 use openssl::x509::X509;
 use std::sync::Arc;
@@ -144,59 +141,7 @@ impl Engine {
     pub(super) fn id_sig_message(&mut self, i: usize) -> Result<Vec<u8>, Ignore> {
         let rmconf = self.ph1s[i].rmconf;
         let id = self.cert_phase1_id(i)?;
-        let id_msg = Message {
-            header: Header::new(
-                [0; 8],
-                [0; 8],
-                ExchangeType::IdentityProtection,
-                Flags(0),
-                0,
-            ),
-            payloads: vec![Payload::Identification(id.clone())],
-        };
-        let encoded = id_msg.encode().map_err(|e| Ignore::Fatal(e.to_string()))?;
-        let id_b = raw_body(&encoded, PayloadType::Identification).unwrap_or_default();
-        let p = &self.ph1s[i];
-        let c = p
-            .crypto
-            .as_ref()
-            .ok_or_else(|| Ignore::Fatal("no keys".into()))?;
-        let t = Phase1Transcript {
-            g_xi: &p.g_xi,
-            g_xr: &p.g_xr,
-            cky_i: &p.icookie,
-            cky_r: &p.rcookie,
-            sai_b: &p.sai_b,
-        };
-        let hash = if p.side == Side::Initiator {
-            t.hash_i(&c.prf, &c.keys.skeyid, &id_b)
-        } else {
-            t.hash_r(&c.prf, &c.keys.skeyid, &id_b)
-        }
-        .map_err(|e| Ignore::Fatal(e.to_string()))?;
-        let mut payloads = vec![Payload::Identification(id)];
-        payloads.extend(self.sig_payloads(rmconf, &hash)?);
-        let p = &self.ph1s[i];
-        let c = p
-            .crypto
-            .as_ref()
-            .ok_or_else(|| Ignore::Fatal("no keys".into()))?;
-        let msg = Message {
-            header: Header::new(
-                p.icookie,
-                p.rcookie,
-                ExchangeType::IdentityProtection,
-                Flags::ENCRYPTION,
-                0,
-            ),
-            payloads,
-        };
-        let e =
-            encrypt_message(&msg, &c.cipher, &p.iv).map_err(|e| Ignore::Fatal(e.to_string()))?;
-        let p = &mut self.ph1s[i];
-        p.iv = e.next_iv;
-        p.id_b = id_b;
-        Ok(e.datagram)
+        self.id_auth_message(i, id, |e, hash| e.sig_payloads(rmconf, &hash))
     }
 
     /// [CERT,] SIG: our certificate (when `send_cert`) and `hash` signed with its key.
@@ -222,26 +167,9 @@ impl Engine {
     /// Aggressive mode: HASH_I / HASH_R over our ID as sent (`id_b`), as a HASH payload,
     /// or signed ([CERT,] SIG) with signature authentication.
     pub(super) fn own_auth_payloads(&self, i: usize) -> Result<Vec<Payload>, Ignore> {
-        let p = &self.ph1s[i];
-        let c = p
-            .crypto
-            .as_ref()
-            .ok_or_else(|| Ignore::Fatal("no keys".into()))?;
-        let t = Phase1Transcript {
-            g_xi: &p.g_xi,
-            g_xr: &p.g_xr,
-            cky_i: &p.icookie,
-            cky_r: &p.rcookie,
-            sai_b: &p.sai_b,
-        };
-        let hash = if p.side == Side::Initiator {
-            t.hash_i(&c.prf, &c.keys.skeyid, &p.id_b)
-        } else {
-            t.hash_r(&c.prf, &c.keys.skeyid, &p.id_b)
-        }
-        .map_err(|e| Ignore::Fatal(e.to_string()))?;
+        let hash = self.own_auth_hash(i, &self.ph1s[i].id_b)?;
         if self.uses_rsasig(i) {
-            self.sig_payloads(p.rmconf, &hash)
+            self.sig_payloads(self.ph1s[i].rmconf, &hash)
         } else {
             Ok(vec![Payload::Hash(hash)])
         }
@@ -264,28 +192,15 @@ impl Engine {
 
     /// Decrypts HDR*, ID, [CERT,] SIG and authenticates the peer; returns the next IV.
     pub(super) fn check_id_sig(&mut self, i: usize, bytes: &[u8]) -> Result<Vec<u8>, Ignore> {
-        let p = &self.ph1s[i];
-        let c = p
-            .crypto
-            .as_ref()
-            .ok_or_else(|| Ignore::Fatal("no keys".into()))?;
-        let header = Header::decode(bytes).map_err(|e| Ignore::Loud(e.to_string()))?;
-        if !header.flags.contains(Flags::ENCRYPTION) {
-            return Err(Ignore::Loud(
-                "reject the packet, expecting the packet encrypted.".to_owned(),
-            ));
-        }
-        let (msg, d) = decrypt_message(bytes, &c.cipher, &p.iv)
-            .map_err(|_| Ignore::Quiet("invalid length of payload".to_owned()))?;
-        let idp_b = RawPayloads::new(d.header.next_payload, &d.body, 0)
-            .map_while(Result::ok)
-            .find(|r| r.payload_type == PayloadType::Identification)
-            .map(|r| r.body().to_vec());
+        let IdMessage {
+            msg,
+            idp_b,
+            next_iv,
+        } = self.decrypt_id_message(i, bytes)?;
         let id = msg.payloads.iter().find_map(|pl| match pl {
             Payload::Identification(x) => Some(x.clone()),
             _ => None,
         });
-        let next_iv = d.next_iv.clone();
         let (Some(id), Some(idp_b)) = (id, idp_b) else {
             return Err(self.auth_failed(
                 i,
@@ -296,13 +211,7 @@ impl Engine {
         };
         self.authenticate_peer(i, &id, &idp_b, &msg.payloads, Some(&next_iv))?;
         self.ph1s[i].id_p = Some(id);
-        for pl in &msg.payloads {
-            if let Payload::Notification(n) = pl {
-                if n.message_type == NotifyType::InitialContact {
-                    self.initial_contact_received(i);
-                }
-            }
-        }
+        self.initial_contacts(i, &msg.payloads);
         Ok(next_iv)
     }
 
@@ -423,24 +332,7 @@ impl Engine {
                 "CERT validation disabled by configuration".to_owned(),
             );
         }
-        let p = &self.ph1s[i];
-        let c = p
-            .crypto
-            .as_ref()
-            .ok_or_else(|| Ignore::Fatal("no keys".into()))?;
-        let t = Phase1Transcript {
-            g_xi: &p.g_xi,
-            g_xr: &p.g_xr,
-            cky_i: &p.icookie,
-            cky_r: &p.rcookie,
-            sai_b: &p.sai_b,
-        };
-        let expected = if p.side == Side::Initiator {
-            t.hash_r(&c.prf, &c.keys.skeyid, idp_b)
-        } else {
-            t.hash_i(&c.prf, &c.keys.skeyid, idp_b)
-        }
-        .map_err(|e| Ignore::Fatal(e.to_string()))?;
+        let expected = self.peer_auth_hash(i, idp_b)?;
         let good = x509::rsa_public_key(&cert).is_some_and(|k| rsa_verify(&k, &expected, &sig));
         if !good {
             return Err(self.auth_failed(

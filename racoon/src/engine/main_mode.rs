@@ -9,17 +9,15 @@
 //!                                 <--   HDR*, IDir, HASH_R (established)
 //! ```
 
+use super::auth_hash::IdMessage;
 use super::ph1::{Ph1, Ph1Crypto, Ph1State, Side};
 use super::ph1_packet::Ph1Target;
 use super::proposal::{self, Ph1Choice};
 use super::retransmit::Retransmit;
 use super::{ident, vendor_id, Engine};
 use crate::conf::LogLevel;
-use crate::crypto::{ct_eq, phase1_iv, Cipher, DhKeyPair, Hash, Phase1Keys, Phase1Transcript};
-use crate::isakmp::{
-    decrypt_message, encrypt_message, ExchangeType, Flags, Header, Message, Payload, PayloadType,
-    RawPayloads,
-};
+use crate::crypto::{ct_eq, phase1_iv, Cipher, DhKeyPair, Hash, Phase1Keys};
+use crate::isakmp::{ExchangeType, Flags, Header, Message, Payload, PayloadType, RawPayloads};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
@@ -447,52 +445,7 @@ impl Engine {
         }
         let rm = &self.config.remotes[self.ph1s[i].rmconf];
         let id = ident::phase1_id(rm.my_identifier.as_ref(), self.ph1s[i].local.ip());
-        let id_msg = Message {
-            header: Header::new(
-                [0; 8],
-                [0; 8],
-                ExchangeType::IdentityProtection,
-                Flags(0),
-                0,
-            ),
-            payloads: vec![Payload::Identification(id.clone())],
-        };
-        let encoded = id_msg.encode().map_err(|e| Ignore::Fatal(e.to_string()))?;
-        let id_b = raw_body(&encoded, PayloadType::Identification).unwrap_or_default();
-        let p = &self.ph1s[i];
-        let c = p
-            .crypto
-            .as_ref()
-            .ok_or_else(|| Ignore::Fatal("no keys".into()))?;
-        let t = Phase1Transcript {
-            g_xi: &p.g_xi,
-            g_xr: &p.g_xr,
-            cky_i: &p.icookie,
-            cky_r: &p.rcookie,
-            sai_b: &p.sai_b,
-        };
-        let hash = if p.side == Side::Initiator {
-            t.hash_i(&c.prf, &c.keys.skeyid, &id_b)
-        } else {
-            t.hash_r(&c.prf, &c.keys.skeyid, &id_b)
-        }
-        .map_err(|e| Ignore::Fatal(e.to_string()))?;
-        let msg = Message {
-            header: Header::new(
-                p.icookie,
-                p.rcookie,
-                ExchangeType::IdentityProtection,
-                Flags::ENCRYPTION,
-                0,
-            ),
-            payloads: vec![Payload::Identification(id), Payload::Hash(hash)],
-        };
-        let e =
-            encrypt_message(&msg, &c.cipher, &p.iv).map_err(|e| Ignore::Fatal(e.to_string()))?;
-        let p = &mut self.ph1s[i];
-        p.iv = e.next_iv;
-        p.id_b = id_b;
-        Ok(e.datagram)
+        self.id_auth_message(i, id, |_, hash| Ok(vec![Payload::Hash(hash)]))
     }
 
     /// Decrypts HDR*, ID, HASH and checks the peer's HASH_I / HASH_R.
@@ -500,26 +453,11 @@ impl Engine {
         if self.uses_rsasig(i) {
             return self.check_id_sig(i, bytes);
         }
-        let p = &self.ph1s[i];
-        let c = p
-            .crypto
-            .as_ref()
-            .ok_or_else(|| Ignore::Fatal("no keys".into()))?;
-        let header = Header::decode(bytes).map_err(|e| Ignore::Loud(e.to_string()))?;
-        if !header.flags.contains(Flags::ENCRYPTION) {
-            return Err(Ignore::Loud(
-                "reject the packet, expecting the packet encrypted.".to_owned(),
-            ));
-        }
-        // A wrong pre-shared key gives wrong keys, and the body decrypts to garbage whose
-        // first payload length is out of range: the original's isakmp_parse says so at
-        // debug level only and keeps waiting (the exchange then times out).
-        let (msg, d) = decrypt_message(bytes, &c.cipher, &p.iv)
-            .map_err(|_| Ignore::Quiet("invalid length of payload".to_owned()))?;
-        let idp_b = RawPayloads::new(d.header.next_payload, &d.body, 0)
-            .map_while(Result::ok)
-            .find(|r| r.payload_type == PayloadType::Identification)
-            .map(|r| r.body().to_vec());
+        let IdMessage {
+            msg,
+            idp_b,
+            next_iv,
+        } = self.decrypt_id_message(i, bytes)?;
         let their_hash = msg.payloads.iter().find_map(|p| match p {
             Payload::Hash(h) => Some(h.clone()),
             _ => None,
@@ -527,21 +465,9 @@ impl Engine {
         let (Some(idp_b), Some(their_hash)) = (idp_b, their_hash) else {
             return Err(Ignore::Loud("few isakmp message received.".to_owned()));
         };
-        let t = Phase1Transcript {
-            g_xi: &p.g_xi,
-            g_xr: &p.g_xr,
-            cky_i: &p.icookie,
-            cky_r: &p.rcookie,
-            sai_b: &p.sai_b,
-        };
-        let expected = if p.side == Side::Initiator {
-            t.hash_r(&c.prf, &c.keys.skeyid, &idp_b)
-        } else {
-            t.hash_i(&c.prf, &c.keys.skeyid, &idp_b)
-        }
-        .map_err(|e| Ignore::Fatal(e.to_string()))?;
+        let expected = self.peer_auth_hash(i, &idp_b)?;
         if !ct_eq(&expected, &their_hash) {
-            self.send_invalid_hash(i, Some(d.next_iv.clone()));
+            self.send_invalid_hash(i, Some(next_iv.clone()));
             return Err(Ignore::Loud("HASH mismatched".to_owned()));
         }
         let rmconf = self.ph1s[i].rmconf;
@@ -552,14 +478,8 @@ impl Engine {
             self.check_peer_id(rmconf, id)?;
             self.ph1s[i].id_p = Some(id.clone());
         }
-        for p in &msg.payloads {
-            if let Payload::Notification(n) = p {
-                if n.message_type == crate::isakmp::NotifyType::InitialContact {
-                    self.initial_contact_received(i);
-                }
-            }
-        }
-        Ok(d.next_iv)
+        self.initial_contacts(i, &msg.payloads);
+        Ok(next_iv)
     }
 
     /// Responder, message 5: HDR*, IDii, HASH_I. Answers HDR*, IDir, HASH_R.
