@@ -206,10 +206,33 @@ fn mode_pair(pki: &Pki, mode: &str, a_lines: &str, b_lines: &str, seed: u64) -> 
 
 const A_GOOD: &str = "certificate_type x509 \"a.crt\" \"a.key\";";
 const B_GOOD: &str = "certificate_type x509 \"b.crt\" \"b.key\";";
+const ROGUE_B: &str = "certificate_type x509 \"rogue-b.crt\" \"rogue-b.key\";";
 
 fn run(sim: &mut Sim) {
     start_kame_tunnel(sim);
     sim.run_for(Duration::from_secs(10));
+}
+
+/// Runs `sim` and returns every ISAKMP message that crossed (retransmissions
+/// included), with the index of the node it went to.
+fn run_recording(sim: &mut Sim) -> Vec<(usize, Message)> {
+    let seen = Rc::new(RefCell::new(Vec::new()));
+    let log = seen.clone();
+    sim.drop_if = Some(Box::new(move |to, bytes| {
+        if let Ok(m) = Message::decode(bytes) {
+            log.borrow_mut().push((to, m));
+        }
+        false
+    }));
+    run(sim);
+    seen.take()
+}
+
+/// A and B in `mode` with `a_lines` and `b_lines`, negotiated.
+fn negotiated(pki: &Pki, mode: &str, a_lines: &str, b_lines: &str, seed: u64) -> Sim {
+    let mut sim = mode_pair(pki, mode, a_lines, b_lines, seed);
+    run(&mut sim);
+    sim
 }
 
 fn established(node: &Node) -> usize {
@@ -218,6 +241,26 @@ fn established(node: &Node) -> usize {
         .iter()
         .filter(|s| s.established)
         .count()
+}
+
+/// Both sides authenticated each other by certificate and signature and installed
+/// matching SAs.
+fn assert_signed_and_installed(sim: &Sim) {
+    for node in &sim.nodes {
+        assert_eq!(established(node), 1, "{:#?}", node.logs);
+        assert!(node.has_log("CERT validated"), "{:#?}", node.logs);
+        assert!(node.has_log("SIG authenticated"));
+        assert_eq!(node.installs.len(), 1);
+    }
+    assert_pairs_match(sim);
+}
+
+/// A refused B's certificate, signed by the rogue CA.
+fn assert_rogue_refused(sim: &Sim) {
+    assert!(sim.nodes[0].has_log(
+        "unable to get local issuer certificate(20) at depth:0 SubjectName:/C=JP/O=KAME/CN=b"
+    ));
+    assert_refused(sim, 0, "the peer's certificate is not verified.");
 }
 
 /// The failure left no ISAKMP-SA on `failing` and no IPsec SA anywhere.
@@ -239,34 +282,22 @@ fn rsasig_main_mode_installs_sas() {
         10,
     );
     // The cleartext messages: 3 and 4 each carry a CR naming the CA.
-    let crs = Rc::new(RefCell::new(Vec::new()));
-    let seen = crs.clone();
-    sim.drop_if = Some(Box::new(move |_, bytes| {
-        if let Ok(m) = Message::decode(bytes) {
-            for p in &m.payloads {
-                if let Payload::CertificateRequest {
-                    encoding,
-                    authority,
-                } = p
-                {
-                    seen.borrow_mut().push((*encoding, authority.clone()));
-                }
-            }
-        }
-        false
-    }));
-    run(&mut sim);
-    for node in &sim.nodes {
-        assert_eq!(established(node), 1, "{:#?}", node.logs);
-        assert!(node.has_log("CERT validated"), "{:#?}", node.logs);
-        assert!(node.has_log("SIG authenticated"));
-        assert_eq!(node.installs.len(), 1);
-    }
-    assert_pairs_match(&sim);
+    let crs: Vec<_> = run_recording(&mut sim)
+        .iter()
+        .flat_map(|(_, m)| &m.payloads)
+        .filter_map(|p| match p {
+            Payload::CertificateRequest {
+                encoding,
+                authority,
+            } => Some((*encoding, authority.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_signed_and_installed(&sim);
     let ca = X509::from_pem(&std::fs::read(pki.path().join("ca.crt")).unwrap()).unwrap();
     let ca_dn = ca.subject_name().to_der().unwrap();
     assert_eq!(
-        *crs.borrow(),
+        crs,
         vec![
             (CertEncoding::X509Signature, ca_dn.clone()),
             (CertEncoding::X509Signature, ca_dn)
@@ -291,53 +322,35 @@ fn send_cr_off_sends_none_and_peers_certfile_replaces_the_cert_payload() {
         &format!("{B_GOOD} send_cr off; send_cert off; peers_certfile x509 \"a.crt\";"),
         20,
     );
-    let crs = Rc::new(RefCell::new(0));
-    let seen = crs.clone();
-    sim.drop_if = Some(Box::new(move |_, bytes| {
-        if let Ok(m) = Message::decode(bytes) {
-            let n = m
-                .payloads
-                .iter()
-                .filter(|p| matches!(p, Payload::CertificateRequest { .. }))
-                .count();
-            *seen.borrow_mut() += n;
-        }
-        false
-    }));
-    run(&mut sim);
+    let crs = run_recording(&mut sim)
+        .iter()
+        .flat_map(|(_, m)| &m.payloads)
+        .filter(|p| matches!(p, Payload::CertificateRequest { .. }))
+        .count();
     for node in &sim.nodes {
         assert_eq!(established(node), 1, "{:#?}", node.logs);
     }
-    assert_eq!(*crs.borrow(), 0);
+    assert_eq!(crs, 0);
 }
 
 #[test]
 fn a_certificate_of_another_ca_is_refused() {
     let pki = Pki::new("rogue");
-    let mut sim = pair(
-        &pki,
-        A_GOOD,
-        "certificate_type x509 \"rogue-b.crt\" \"rogue-b.key\";",
-        30,
-    );
-    run(&mut sim);
-    assert!(sim.nodes[0].has_log(
-        "unable to get local issuer certificate(20) at depth:0 SubjectName:/C=JP/O=KAME/CN=b"
-    ));
-    assert_refused(&sim, 0, "the peer's certificate is not verified.");
+    let sim = negotiated(&pki, "main", A_GOOD, ROGUE_B, 30);
+    assert_rogue_refused(&sim);
 }
 
 #[test]
 fn an_expired_certificate_is_refused() {
     let pki = Pki::new("expired");
     // B answers with the expired certificate; A (the initiator) checks it.
-    let mut sim = pair(
+    let sim = negotiated(
         &pki,
+        "main",
         A_GOOD,
         "certificate_type x509 \"expired-b.crt\" \"expired-b.key\";",
         40,
     );
-    run(&mut sim);
     assert!(sim.nodes[0]
         .has_log("certificate has expired(10) at depth:0 SubjectName:/C=JP/O=KAME/CN=b"));
     assert_refused(&sim, 0, "the peer's certificate is not verified.");
@@ -347,13 +360,13 @@ fn an_expired_certificate_is_refused() {
 fn a_signature_by_another_key_is_refused() {
     let pki = Pki::new("badsig");
     // A signs with a key that is not its certificate's: B, the responder, must refuse.
-    let mut sim = pair(
+    let sim = negotiated(
         &pki,
+        "main",
         "certificate_type x509 \"a.crt\" \"other.key\";",
         B_GOOD,
         50,
     );
-    run(&mut sim);
     assert!(sim.nodes[1].has_log("CERT validated"));
     assert_refused(&sim, 1, "Invalid SIG.");
     assert!(!sim.nodes[1].has_log("SIG authenticated"));
@@ -422,13 +435,13 @@ fn rsa_signatures_are_raw_pkcs1_and_any_change_fails() {
 #[test]
 fn an_id_the_certificate_does_not_name_is_refused() {
     let pki = Pki::new("idmismatch");
-    let mut sim = pair(
+    let sim = negotiated(
         &pki,
+        "main",
         &format!("{A_GOOD} verify_identifier on;"),
         &format!("{B_GOOD} my_identifier asn1dn \"C=JP, O=KAME, CN=c\";"),
         70,
     );
-    run(&mut sim);
     assert!(sim.nodes[0].has_log("ID mismatched with ASN1 SubjectName."));
     assert_refused(&sim, 0, "no peer's CERT payload found.");
 }
@@ -436,13 +449,13 @@ fn an_id_the_certificate_does_not_name_is_refused() {
 #[test]
 fn peers_identifier_asn1dn_must_match() {
     let pki = Pki::new("peersid");
-    let mut sim = pair(
+    let sim = negotiated(
         &pki,
+        "main",
         &format!("{A_GOOD} peers_identifier asn1dn \"C=JP, O=KAME, CN=c\"; verify_identifier on;"),
         B_GOOD,
         80,
     );
-    run(&mut sim);
     assert!(sim.nodes[0].has_log("No ID match."));
     assert_refused(&sim, 0, "invalid ID payload.");
 }
@@ -501,10 +514,10 @@ fn rsasig_aggressive_mode_installs_sas() {
         B_GOOD,
         90,
     );
-    let sigs = Rc::new(RefCell::new(Vec::new()));
-    let seen = sigs.clone();
-    sim.drop_if = Some(Box::new(move |to, bytes| {
-        if let Ok(m) = Message::decode(bytes) {
+    let sigs: Vec<_> = run_recording(&mut sim)
+        .into_iter()
+        .filter(|(_, m)| m.header.exchange == ExchangeType::Aggressive)
+        .map(|(to, m)| {
             let kinds: Vec<_> = m
                 .payloads
                 .iter()
@@ -516,22 +529,12 @@ fn rsasig_aggressive_mode_installs_sas() {
                     _ => None,
                 })
                 .collect();
-            if m.header.exchange == ExchangeType::Aggressive {
-                seen.borrow_mut().push((to, kinds));
-            }
-        }
-        false
-    }));
-    run(&mut sim);
-    for node in &sim.nodes {
-        assert_eq!(established(node), 1, "{:#?}", node.logs);
-        assert!(node.has_log("CERT validated"), "{:#?}", node.logs);
-        assert!(node.has_log("SIG authenticated"));
-        assert_eq!(node.installs.len(), 1);
-    }
-    assert_pairs_match(&sim);
+            (to, kinds)
+        })
+        .collect();
+    assert_signed_and_installed(&sim);
     assert_eq!(
-        *sigs.borrow(),
+        sigs,
         vec![
             (1, vec!["CR"]),
             (0, vec!["CERT", "SIG", "CR"]),
@@ -543,17 +546,7 @@ fn rsasig_aggressive_mode_installs_sas() {
 #[test]
 fn aggressive_mode_refuses_another_cas_certificate() {
     let pki = Pki::new("aggrrogue");
-    let mut sim = mode_pair(
-        &pki,
-        "aggressive",
-        A_GOOD,
-        "certificate_type x509 \"rogue-b.crt\" \"rogue-b.key\";",
-        100,
-    );
-    run(&mut sim);
-    assert!(sim.nodes[0].has_log(
-        "unable to get local issuer certificate(20) at depth:0 SubjectName:/C=JP/O=KAME/CN=b"
-    ));
-    assert_refused(&sim, 0, "the peer's certificate is not verified.");
+    let sim = negotiated(&pki, "aggressive", A_GOOD, ROGUE_B, 100);
+    assert_rogue_refused(&sim);
     assert_eq!(established(&sim.nodes[1]), 0);
 }
