@@ -60,27 +60,25 @@ pub(super) struct IdMessage {
 impl Engine {
     /// Our hash over our ID payload body `id_b`: HASH_I when we initiated, else HASH_R.
     pub(super) fn own_auth_hash(&self, i: usize, id_b: &[u8]) -> Result<Vec<u8>, Ignore> {
-        let p = &self.ph1s[i];
-        let c = keys(p)?;
-        let t = transcript(p);
-        if p.side == Side::Initiator {
-            t.hash_i(&c.prf, &c.keys.skeyid, id_b)
-        } else {
-            t.hash_r(&c.prf, &c.keys.skeyid, id_b)
-        }
-        .map_err(|e| Ignore::Fatal(e.to_string()))
+        self.auth_hash(i, self.ph1s[i].side == Side::Initiator, id_b)
     }
 
     /// The hash the peer must have made over its ID payload body `idp_b`: HASH_R when
     /// we initiated, else HASH_I.
     pub(super) fn peer_auth_hash(&self, i: usize, idp_b: &[u8]) -> Result<Vec<u8>, Ignore> {
+        self.auth_hash(i, self.ph1s[i].side != Side::Initiator, idp_b)
+    }
+
+    /// HASH_I over the initiator's ID body `id_b` (`by_initiator`), else HASH_R over
+    /// the responder's.
+    fn auth_hash(&self, i: usize, by_initiator: bool, id_b: &[u8]) -> Result<Vec<u8>, Ignore> {
         let p = &self.ph1s[i];
         let c = keys(p)?;
         let t = transcript(p);
-        if p.side == Side::Initiator {
-            t.hash_r(&c.prf, &c.keys.skeyid, idp_b)
+        if by_initiator {
+            t.hash_i(&c.prf, &c.keys.skeyid, id_b)
         } else {
-            t.hash_i(&c.prf, &c.keys.skeyid, idp_b)
+            t.hash_r(&c.prf, &c.keys.skeyid, id_b)
         }
         .map_err(|e| Ignore::Fatal(e.to_string()))
     }

@@ -230,14 +230,7 @@ impl Engine {
             );
             return;
         };
-        if self.ph1s[i].remote != remote {
-            self.log(
-                LogLevel::Error,
-                format!(
-                    "remote address mismatched. db={}, act={}",
-                    self.ph1s[i].remote, remote
-                ),
-            );
+        if self.remote_mismatched(i, remote) {
             return;
         }
         match self.ph1s[i].frag.add(now, &f) {

@@ -88,14 +88,7 @@ impl Engine {
             );
             return Ph1Target::Dropped;
         };
-        if self.ph1s[i].remote != remote {
-            self.log(
-                LogLevel::Error,
-                format!(
-                    "remote address mismatched. db={}, act={}",
-                    self.ph1s[i].remote, remote
-                ),
-            );
+        if self.remote_mismatched(i, remote) {
             return Ph1Target::Dropped;
         }
         Ph1Target::Handle(i)
@@ -120,5 +113,21 @@ impl Engine {
             format!("phase1 negotiation failed. {}", self.ph1s[i].index()),
         );
         self.remove_ph1(i);
+    }
+}
+
+impl Engine {
+    /// Whether a packet for phase 1 `i` came from another address than its peer's
+    /// (logged, as isakmp_main did before dropping it).
+    pub(super) fn remote_mismatched(&mut self, i: usize, remote: SocketAddr) -> bool {
+        let known = self.ph1s[i].remote;
+        if known == remote {
+            return false;
+        }
+        self.log(
+            LogLevel::Error,
+            format!("remote address mismatched. db={known}, act={remote}"),
+        );
+        true
     }
 }
