@@ -57,6 +57,16 @@ pub(super) struct IdMessage {
     pub next_iv: Vec<u8>,
 }
 
+impl IdMessage {
+    /// The peer's ID: the first Identification payload.
+    pub fn id(&self) -> Option<&Identification> {
+        self.msg.payloads.iter().find_map(|p| match p {
+            Payload::Identification(id) => Some(id),
+            _ => None,
+        })
+    }
+}
+
 impl Engine {
     /// Our hash over our ID payload body `id_b`: HASH_I when we initiated, else HASH_R.
     pub(super) fn own_auth_hash(&self, i: usize, id_b: &[u8]) -> Result<Vec<u8>, Ignore> {

@@ -18,7 +18,6 @@
 //! for the peer's ID, and its key must have made the SIG; any failure ends the
 //! negotiation with the original's log line and notify.
 
-use super::auth_hash::IdMessage;
 use super::ident;
 use super::main_mode::Ignore;
 use super::Engine;
@@ -192,27 +191,19 @@ impl Engine {
 
     /// Decrypts HDR*, ID, [CERT,] SIG and authenticates the peer; returns the next IV.
     pub(super) fn check_id_sig(&mut self, i: usize, bytes: &[u8]) -> Result<Vec<u8>, Ignore> {
-        let IdMessage {
-            msg,
-            idp_b,
-            next_iv,
-        } = self.decrypt_id_message(i, bytes)?;
-        let id = msg.payloads.iter().find_map(|pl| match pl {
-            Payload::Identification(x) => Some(x.clone()),
-            _ => None,
-        });
-        let (Some(id), Some(idp_b)) = (id, idp_b) else {
+        let m = self.decrypt_id_message(i, bytes)?;
+        let (Some(id), Some(idp_b)) = (m.id().cloned(), m.idp_b.as_deref()) else {
             return Err(self.auth_failed(
                 i,
-                Some(&next_iv),
+                Some(&m.next_iv),
                 "no ID payload was passed.",
                 Some(NotifyType::PayloadMalformed),
             ));
         };
-        self.authenticate_peer(i, &id, &idp_b, &msg.payloads, Some(&next_iv))?;
+        self.authenticate_peer(i, &id, idp_b, &m.msg.payloads, Some(&m.next_iv))?;
         self.ph1s[i].id_p = Some(id);
-        self.initial_contacts(i, &msg.payloads);
-        Ok(next_iv)
+        self.initial_contacts(i, &m.msg.payloads);
+        Ok(m.next_iv)
     }
 
     /// The peer's CERT (the first X.509 signature one) and SIG among `payloads`.

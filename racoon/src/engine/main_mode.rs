@@ -9,7 +9,6 @@
 //!                                 <--   HDR*, IDir, HASH_R (established)
 //! ```
 
-use super::auth_hash::IdMessage;
 use super::ph1::{Ph1, Ph1Crypto, Ph1State, Side};
 use super::ph1_packet::Ph1Target;
 use super::proposal::{self, Ph1Choice};
@@ -453,33 +452,26 @@ impl Engine {
         if self.uses_rsasig(i) {
             return self.check_id_sig(i, bytes);
         }
-        let IdMessage {
-            msg,
-            idp_b,
-            next_iv,
-        } = self.decrypt_id_message(i, bytes)?;
-        let their_hash = msg.payloads.iter().find_map(|p| match p {
-            Payload::Hash(h) => Some(h.clone()),
+        let m = self.decrypt_id_message(i, bytes)?;
+        let their_hash = m.msg.payloads.iter().find_map(|p| match p {
+            Payload::Hash(h) => Some(h),
             _ => None,
         });
-        let (Some(idp_b), Some(their_hash)) = (idp_b, their_hash) else {
+        let (Some(idp_b), Some(their_hash)) = (&m.idp_b, their_hash) else {
             return Err(Ignore::Loud("few isakmp message received.".to_owned()));
         };
-        let expected = self.peer_auth_hash(i, &idp_b)?;
-        if !ct_eq(&expected, &their_hash) {
-            self.send_invalid_hash(i, Some(next_iv.clone()));
+        let expected = self.peer_auth_hash(i, idp_b)?;
+        if !ct_eq(&expected, their_hash) {
+            self.send_invalid_hash(i, Some(m.next_iv.clone()));
             return Err(Ignore::Loud("HASH mismatched".to_owned()));
         }
         let rmconf = self.ph1s[i].rmconf;
-        if let Some(id) = msg.payloads.iter().find_map(|p| match p {
-            Payload::Identification(id) => Some(id),
-            _ => None,
-        }) {
+        if let Some(id) = m.id() {
             self.check_peer_id(rmconf, id)?;
             self.ph1s[i].id_p = Some(id.clone());
         }
-        self.initial_contacts(i, &msg.payloads);
-        Ok(next_iv)
+        self.initial_contacts(i, &m.msg.payloads);
+        Ok(m.next_iv)
     }
 
     /// Responder, message 5: HDR*, IDii, HASH_I. Answers HDR*, IDir, HASH_R.
