@@ -48,31 +48,35 @@ impl Engine {
         let msgid = self.random_u32_nonzero();
         let p = &self.ph1s[i];
         let Some(c) = p.crypto.as_ref() else { return };
-        let Some(first) = payloads.first().map(Payload::payload_type) else {
+        let Ok(iv) = message_iv(&c.hash, &p.iv, msgid, c.cipher.block_size()) else {
             return;
         };
-        let Ok(after) = wire::encode_after_hash(&payloads) else {
-            return;
-        };
-        let block = c.cipher.block_size();
-        let Ok(iv) = message_iv(&c.hash, &p.iv, msgid, block) else {
-            return;
-        };
-        let Ok(hash) = informational_hash(&c.prf, &c.keys.skeyid_a, msgid, &after) else {
-            return;
-        };
-        let header = Header::new(
-            p.icookie,
-            p.rcookie,
-            ExchangeType::Informational,
-            Flags::ENCRYPTION,
-            msgid,
-        );
-        if let Ok((bytes, _)) = wire::encrypt_hashed(&header, &hash, first, &after, &c.cipher, &iv)
+        if let Some((bytes, _)) =
+            self.seal_hashed(i, ExchangeType::Informational, msgid, &iv, &payloads)
         {
             let (l, r) = (p.local, p.remote);
             self.send(l, r, bytes);
         }
+    }
+
+    /// HDR*, HASH, payloads of an `exchange` with `msgid` over the ISAKMP SA of
+    /// `ph1s[i]`, HASH = prf(SKEYID_a, M-ID | payloads) as informational and transaction
+    /// exchanges have it, encrypted from `iv`: the datagram and the IV that follows it.
+    pub(super) fn seal_hashed(
+        &self,
+        i: usize,
+        exchange: ExchangeType,
+        msgid: u32,
+        iv: &[u8],
+        payloads: &[Payload],
+    ) -> Option<(Vec<u8>, Vec<u8>)> {
+        let p = &self.ph1s[i];
+        let c = p.crypto.as_ref()?;
+        let first = payloads.first()?.payload_type();
+        let after = wire::encode_after_hash(payloads).ok()?;
+        let hash = informational_hash(&c.prf, &c.keys.skeyid_a, msgid, &after).ok()?;
+        let header = Header::new(p.icookie, p.rcookie, exchange, Flags::ENCRYPTION, msgid);
+        wire::encrypt_hashed(&header, &hash, first, &after, &c.cipher, iv).ok()
     }
 
     pub(super) fn send_notify(

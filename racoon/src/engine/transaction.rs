@@ -39,25 +39,12 @@ impl Engine {
             _ => message_iv(&c.hash, &p.iv, msgid, c.cipher.block_size()),
         };
         let Ok(iv) = iv else { return };
-        let Ok(after) = wire::encode_after_hash(std::slice::from_ref(&payload)) else {
-            return;
-        };
-        let Ok(hash) = informational_hash(&c.prf, &c.keys.skeyid_a, msgid, &after) else {
-            return;
-        };
-        let header = Header::new(
-            p.icookie,
-            p.rcookie,
-            ExchangeType::Transaction,
-            Flags::ENCRYPTION,
-            msgid,
-        );
-        let first = payload.payload_type();
-        let Ok((bytes, next_iv)) =
-            wire::encrypt_hashed(&header, &hash, first, &after, &c.cipher, &iv)
+        let Some((bytes, next_iv)) =
+            self.seal_hashed(i, ExchangeType::Transaction, msgid, &iv, &[payload])
         else {
             return;
         };
+        let p = &self.ph1s[i];
         let (l, r) = (p.local, p.remote);
         self.ph1s[i].cfg.ivm = Some(CfgIv { msgid, iv: next_iv });
         self.log(LogLevel::Debug, format!("sendto mode config {}.", cfg.kind));
